@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Client.Binding;
+using Newsstand.Client.Errors;
+using Newsstand.Grains;
+using Newsstand.Records;
+
+namespace Newsstand.Client.Apis;
+
+/// <summary>Logins: passwords go in, only hashes are stored, and no answer ever carries either.</summary>
+internal static class LoginApi
+{
+    public static RouteGroupBuilder MapLoginApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/ch08/login").WithTags("Logins");
+
+        group.MapPost("/add", AddAsync)
+            .Accepts<NewLogin>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
+        group.MapPatch("/update", UpdateAsync)
+            .Accepts<NewLogin>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Replaces username, user type and password of login `id`.");
+        group.MapPost("/verify", VerifyAsync)
+            .Accepts<LoginCredentials>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Checks a username and password.");
+        group.MapGet("/list/all", (PageQuery query, IGrainFactory grains) => RecordsApi.Json(Logins(grains).ListJsonAsync(query.Page)))
+            .Produces<LoginView[]>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Logins ordered by id, without passwords or hashes.");
+
+        return group;
+    }
+
+    private static ILoginTableGrain Logins(IGrainFactory grains) => grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
+
+    private static async Task<Ok<LoginView>> AddAsync(JsonBody<NewLogin> body, IGrainFactory grains) =>
+        TypedResults.Ok(await Logins(grains).AddAsync(body.Value));
+
+    private static async Task<Ok<LoginView>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, IGrainFactory grains)
+    {
+        if (body.Value.Id != query.Id)
+        {
+            throw RequestValidationException.For("id", $"The body's id ({body.Value.Id}) differs from the id parameter ({query.Id}).");
+        }
+        return TypedResults.Ok(await Logins(grains).UpdateAsync(body.Value));
+    }
+
+    private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> VerifyAsync(JsonBody<LoginCredentials> body, IGrainFactory grains) =>
+        await Logins(grains).VerifyAsync(body.Value) is { } login
+            ? TypedResults.Ok(login)
+            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "The username or password is wrong.");
+}

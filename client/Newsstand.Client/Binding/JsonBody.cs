@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Newsstand.Client.Errors;
+
+namespace Newsstand.Client.Binding;
+
+/// <summary>
+/// A request body of type <typeparamref name="T"/>, read and validated as a whole: media type (415),
+/// size (413), JSON syntax, then every field's presence and type, then the record's limits (400 naming
+/// each bad field). Nothing reaches a grain unless all of it passes.
+/// </summary>
+internal sealed class JsonBody<T>(T value) where T : class
+{
+    public const int MaxBytes = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+
+    public T Value { get; } = value;
+
+    public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!request.HasJsonContentType())
+        {
+            throw RequestValidationException.For("body", "The body must be JSON (Content-Type: application/json).", StatusCodes.Status415UnsupportedMediaType);
+        }
+        using var document = await ParseAsync(request, context.RequestAborted);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw RequestValidationException.For("body", "The body must be a JSON object.");
+        }
+        var errors = new Dictionary<string, string[]>();
+        RecordShape<T>.Check(document.RootElement, errors);
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors);
+        }
+        var value = document.RootElement.Deserialize<T>(NewsstandJson.Options)!;
+        CheckLimits(value, errors);
+        return errors.Count > 0 ? throw new RequestValidationException(errors) : new JsonBody<T>(value);
+    }
+
+    private static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw TooLarge();
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw RequestValidationException.For("body", $"The body is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static void CheckLimits(T value, Dictionary<string, string[]> errors)
+    {
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        {
+            return;
+        }
+        var naming = NewsstandJson.Options.PropertyNamingPolicy!;
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames)
+            {
+                var field = naming.ConvertName(member);
+                var message = (result.ErrorMessage ?? "The field is invalid.").Replace(member, field, StringComparison.Ordinal);
+                errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+            }
+        }
+    }
+
+    private static RequestValidationException TooLarge() =>
+        RequestValidationException.For("body", $"The body is larger than {MaxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+}

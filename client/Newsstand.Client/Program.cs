@@ -1,0 +1,21 @@
+using Newsstand.Client.Apis;
+using Newsstand.Client.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddNewsstandClusterClient();
+builder.AddNewsstandApi();
+builder.AddClientHealthChecks();
+
+var app = builder.Build();
+
+app.UseNewsstandErrors();
+app.MapNewsstandDocs();
+app.MapClientHealth();
+app.MapLoginApi();
+app.MapRecordsApi();
+
+app.Run();
+
+/// <summary>The web client's entry point, visible to the API tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Newsstand.Records;
+
+/// <summary>A login as the API shows it: never a password or a hash.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.LoginView")]
+public sealed record LoginView(
+    [property: Id(0)] int Id,
+    [property: Id(1)] string Username,
+    [property: Id(2)] int UserType) : ITableRecord;
+
+/// <summary>A login body for add and update: carries the plain password to the silo, which only stores its hash.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.NewLogin")]
+public sealed record NewLogin(
+    [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
+    [property: Id(1), Required, MaxLength(Limits.Name)] string Username,
+    [property: Id(2), Required, MaxLength(Limits.Password)] string Password,
+    [property: Id(3)] int UserType) : ITableRecord
+{
+    /// <summary>Keeps the password out of any log line or exception text that formats this record.</summary>
+    public override string ToString() => $"NewLogin {{ Id = {Id}, Username = {Username}, UserType = {UserType} }}";
+}
+
+/// <summary>The body of <c>POST /ch08/login/verify</c>.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.LoginCredentials")]
+public sealed record LoginCredentials(
+    [property: Id(0), Required, MaxLength(Limits.Name)] string Username,
+    [property: Id(1), Required, MaxLength(Limits.Password)] string Password)
+{
+    public override string ToString() => $"LoginCredentials {{ Username = {Username} }}";
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Newsstand.Security;
+
+/// <summary>Cost of password hashes and the shape of the lane that computes them (section <c>Hashing</c>).</summary>
+public sealed class HashingOptions
+{
+    public const string SectionName = "Hashing";
+
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new hashes; stored hashes keep their own count.</summary>
+    [Range(1_000, 10_000_000)]
+    public int Iterations { get; set; } = 600_000;
+
+    /// <summary>Threads that hash at once; default one per core.</summary>
+    [Range(1, 256)]
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Hashes that may wait for a thread; beyond this the API answers 503 with Retry-After.</summary>
+    [Range(1, 100_000)]
+    public int QueueLength { get; set; } = Environment.ProcessorCount * 8;
+
+    /// <summary>Run lane threads at the lowest CPU priority (Linux nice 19), so light requests always preempt them.</summary>
+    public bool LowerPriority { get; set; } = true;
+}
