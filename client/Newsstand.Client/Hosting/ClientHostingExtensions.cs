@@ -14,7 +14,7 @@ internal static class ClientHostingExtensions
     {
         var cluster = builder.Configuration.GetSection(ClusterClientOptions.SectionName).Get<ClusterClientOptions>() ?? new();
         builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId)
+            .UseLocalhostClustering(cluster.GatewayPorts is [] ? [ClusterClientOptions.DefaultGatewayPort] : cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId)
             .UseConnectionRetryFilter(RetryConnectingAsync));
         return builder;
     }

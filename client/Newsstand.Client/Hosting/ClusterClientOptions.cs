@@ -13,6 +13,9 @@ public sealed class ClusterClientOptions
     [Required]
     public string ServiceId { get; set; } = "nsms";
 
-    /// <summary>Gateway ports of silos on this machine.</summary>
-    public int[] GatewayPorts { get; set; } = [30000];
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>Gateway ports of silos on this machine; none configured means the default silo's.</summary>
+    // No initializer: the configuration binder appends to an existing array instead of replacing it.
+    public int[] GatewayPorts { get; set; } = [];
 }

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Newsstand.Tests.Infrastructure;
+
+namespace Newsstand.Tests.Api;
+
+[Collection(SqliteClusterDefinition.Name)]
+public sealed class LoginRoutesTests(ClusterFixture fixture)
+{
+    private readonly HttpClient _http = fixture.Http;
+
+    [Fact]
+    public async Task ALoginIsStoredAsAHashAndNeverShown()
+    {
+        var id = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(id, password: "plain-text-pw"));
+
+        using var list = await _http.GetAsync("/ch08/login/list/all");
+        var text = await list.Content.ReadAsStringAsync();
+        Assert.Contains($"\"username\":\"user{id}\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("pbkdf2", text, StringComparison.Ordinal);
+
+        await using var db = fixture.OpenDatabase();
+        var stored = await db.Logins.SingleAsync(l => l.Id == id);
+        Assert.StartsWith("pbkdf2-sha256$1000$", stored.Password, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-text-pw", stored.Password, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAcceptsTheRightPasswordOnly()
+    {
+        var id = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(id, password: "right"));
+
+        using var ok = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"user{id}", ["password"] = "right" });
+        using var wrong = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"user{id}", ["password"] = "wrong" });
+        using var unknown = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = "nobody-" + id, ["password"] = "right" });
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"user{id}", ["user_type"] = 1 },
+            JsonNode.Parse(await ok.Content.ReadAsStringAsync())));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        await Bodies.ProblemAsync(wrong);
+    }
+
+    [Fact]
+    public async Task UpdateChangesUsernameTypeAndPassword()
+    {
+        var id = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(id, password: "old"));
+        var body = new JsonObject { ["id"] = id, ["username"] = $"renamed{id}", ["password"] = "new", ["user_type"] = 3 };
+
+        using var response = await _http.PatchAsync($"/ch08/login/update?id={id}", System.Net.Http.Json.JsonContent.Create(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"renamed{id}", ["user_type"] = 3 },
+            JsonNode.Parse(await response.Content.ReadAsStringAsync())));
+        using var newPassword = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"renamed{id}", ["password"] = "new" });
+        using var oldPassword = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"renamed{id}", ["password"] = "old" });
+        using var oldName = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"user{id}", ["password"] = "new" });
+        Assert.Equal(HttpStatusCode.OK, newPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, oldName.StatusCode);
+    }
+
+    [Fact]
+    public async Task UpdatingAMissingLoginIsNotFound()
+    {
+        var id = Ids.Next();
+        using var response = await _http.PatchAsync($"/ch08/login/update?id={id}", System.Net.Http.Json.JsonContent.Create(Bodies.Login(id)));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await Bodies.ProblemAsync(response);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?id=abc")]
+    [InlineData("?id=0")]
+    [InlineData("?id=OTHER")]
+    public async Task UpdateWithABadIdParameterIsRejectedAndChangesNothing(string query)
+    {
+        var id = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(id, password: "keep"));
+        var body = Bodies.Login(id, $"changed{id}", "changed");
+
+        using var response = await _http.PatchAsync("/ch08/login/update" + query.Replace("OTHER", (id + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            System.Net.Http.Json.JsonContent.Create(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await Bodies.ProblemAsync(response))["errors"]!["id"]);
+        using var verify = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"user{id}", ["password"] = "keep" });
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+    }
+
+    [Fact]
+    public async Task ATakenUsernameIsAConflict()
+    {
+        var first = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(first, "taken-" + first));
+
+        using var response = await _http.PostAsync("/ch08/login/add", Bodies.Login(Ids.Next(), "taken-" + first));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.NotNull((await Bodies.ProblemAsync(response))["errors"]!["username"]);
+    }
+
+    [Fact]
+    public async Task LoginRecordsAreListedWithoutPasswords()
+    {
+        var id = Ids.Next();
+        await _http.AddAsync("login", Bodies.Login(id));
+
+        var logins = await _http.ListAsync("/ch08/login/list/all");
+
+        var row = logins.Single(l => (int)l!["id"]! == id)!.AsObject();
+        Assert.Equal(["id", "username", "user_type"], row.Select(p => p.Key));
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Newsstand.Hosting;
+using Orleans.TestingHost;
+
+namespace Newsstand.Tests.Infrastructure;
+
+/// <summary>
+/// Builds an in-process test cluster whose silos carry exactly the production grain setup and talk
+/// TCP, so the real web client can connect to a silo's gateway as it does in production.
+/// </summary>
+internal static class NewsstandCluster
+{
+    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        builder.AddSiloBuilderConfigurator<GrainsConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>Test settings: cheap hashes, and a small lane the lane tests can fill deterministically.</summary>
+    public static Dictionary<string, string?> Settings(string dataDirectory, string? postgres = null) => new()
+    {
+        ["Database:DataDirectory"] = dataDirectory,
+        ["Database:Postgres"] = postgres,
+        ["Hashing:Iterations"] = "1000",
+        ["Hashing:Concurrency"] = "2",
+        ["Hashing:QueueLength"] = "4",
+    };
+
+    private sealed class GrainsConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddNewsstandGrains();
+    }
+}

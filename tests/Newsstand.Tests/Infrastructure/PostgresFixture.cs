@@ -1,0 +1,71 @@
+using Npgsql;
+using Orleans.TestingHost;
+using Newsstand.Data;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Newsstand.Tests.Infrastructure;
+
+/// <summary>
+/// A silo on a throwaway PostgreSQL database, created for this run and dropped after it. The server
+/// comes from <c>NSMS_TEST_POSTGRES</c> (a connection string with rights to create databases), which
+/// <c>test.sh</c> sets after starting a local server.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
+{
+    public const string Variable = "NSMS_TEST_POSTGRES";
+
+    private readonly string _database = "nsms_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-pg-tests-" + Guid.NewGuid().ToString("N"));
+    private string _server = "";
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    NewsstandDbContext IStorageFixture.OpenDatabase() =>
+        Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>().CreateContext();
+
+    public async Task InitializeAsync()
+    {
+        _server = Environment.GetEnvironmentVariable(Variable)
+            ?? throw new InvalidOperationException($"Set {Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
+        await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
+        var connection = new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString();
+        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory, connection));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresClusterDefinition : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "PostgreSQL cluster";
+}
+
+/// <summary>What the storage tests need of a cluster, whichever database is behind it.</summary>
+public interface IStorageFixture
+{
+    TestCluster Cluster { get; }
+
+    IGrainFactory Grains { get; }
+
+    internal NewsstandDbContext OpenDatabase();
+}
