@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Errors;
+using Newsstand.Client.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -12,25 +13,28 @@ internal static class LoginApi
     public static RouteGroupBuilder MapLoginApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/ch08/login").WithTags("Logins");
+        // Add, update and verify hash a password: admitted by the edge limit and timed for its Retry-After.
+        var heavy = group.MapGroup("").RequireRateLimiting(HeavyRequestAdmission.Policy)
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<HeavyRequestAdmission>().TimeAsync(context, next));
 
-        group.MapPost("/add", AddAsync)
+        heavy.MapPost("/add", AddAsync)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
-        group.MapPatch("/update", UpdateAsync)
+        heavy.MapPatch("/update", UpdateAsync)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces username, user type and password of login `id`.");
-        group.MapPost("/verify", VerifyAsync)
+        heavy.MapPost("/verify", VerifyAsync)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Checks a username and password.");
-        group.MapGet("/list/all", (PageQuery query, IGrainFactory grains) => RecordsApi.Json(Logins(grains).ListJsonAsync(query.Page)))
+        group.MapGet("/list/all", (PageQuery query, IGrainFactory grains) => JsonBytesResult.FromAsync(Logins(grains).ListJsonAsync(query.Page)))
             .Produces<LoginView[]>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Logins ordered by id, without passwords or hashes.");
 

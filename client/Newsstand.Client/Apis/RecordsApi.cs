@@ -28,14 +28,11 @@ internal static class RecordsApi
         group.MapList<SubscriptionRecord, ISubscriptionTableGrain>("/subscription/list/all");
 
         group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
-                Json(grains.GetGrain<IAdminTableGrain>(TableGrainKey.Value).ListWithLoginsJsonAsync(query.Page)))
+                JsonBytesResult.FromAsync(grains.GetGrain<IAdminTableGrain>(TableGrainKey.Value).ListWithLoginsJsonAsync(query.Page)))
             .WithSummary("Admins ordered by id, each with its login (never a password or hash).");
 
         return group;
     }
-
-    /// <summary>Writes a JSON body the grain already rendered, without parsing it again.</summary>
-    public static async Task<FileContentHttpResult> Json(Task<byte[]> body) => TypedResults.Bytes(await body, "application/json");
 
     private static void MapAdd<TRecord, TGrain>(this RouteGroupBuilder group, string table)
         where TRecord : class, ITableRecord
@@ -54,7 +51,7 @@ internal static class RecordsApi
         where TRecord : class, ITableRecord
         where TGrain : ITableGrain<TRecord>
     {
-        group.MapGet(path, (PageQuery query, IGrainFactory grains) => Json(grains.GetGrain<TGrain>(TableGrainKey.Value).ListJsonAsync(query.Page)))
+        group.MapGet(path, (PageQuery query, IGrainFactory grains) => JsonBytesResult.FromAsync(grains.GetGrain<TGrain>(TableGrainKey.Value).ListJsonAsync(query.Page)))
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
             .WithSummary("Records ordered by id; optional limit and offset.");

@@ -7,7 +7,8 @@ namespace Newsstand.Client.Binding;
 /// <summary>Integer query parameters, checked with a message naming the parameter.</summary>
 internal static class QueryValues
 {
-    public static int? Int(HttpContext context, string name, int min, int max, Dictionary<string, string[]> errors)
+    /// <summary>The parameter's value, null when absent; a bad value is recorded in <paramref name="errors"/> (created on first use).</summary>
+    public static int? Int(HttpContext context, string name, int min, int max, ref Dictionary<string, string[]>? errors)
     {
         var raw = context.Request.Query[name];
         if (raw.Count == 0)
@@ -18,7 +19,7 @@ internal static class QueryValues
         {
             return value;
         }
-        errors[name] = [$"The parameter must be one whole number from {min} to {max}."];
+        (errors ??= [])[name] = [$"The parameter must be one whole number from {min} to {max}."];
         return null;
     }
 }
@@ -26,12 +27,19 @@ internal static class QueryValues
 /// <summary>The optional <c>limit</c> and <c>offset</c> of a list route.</summary>
 internal sealed record PageQuery(Page Page)
 {
+    private static readonly PageQuery All = new(Page.All);
+
     public static ValueTask<PageQuery?> BindAsync(HttpContext context)
     {
-        var errors = new Dictionary<string, string[]>();
-        var limit = QueryValues.Int(context, "limit", 0, Page.MaxLimit, errors);
-        var offset = QueryValues.Int(context, "offset", 0, int.MaxValue, errors);
-        return errors.Count > 0
+        // The hot path: a plain list request allocates nothing here.
+        if (context.Request.QueryString.HasValue is false)
+        {
+            return ValueTask.FromResult<PageQuery?>(All);
+        }
+        Dictionary<string, string[]>? errors = null;
+        var limit = QueryValues.Int(context, "limit", 0, Page.MaxLimit, ref errors);
+        var offset = QueryValues.Int(context, "offset", 0, int.MaxValue, ref errors);
+        return errors is not null
             ? throw new RequestValidationException(errors)
             : ValueTask.FromResult<PageQuery?>(new PageQuery(new Page(offset ?? 0, limit)));
     }
@@ -42,12 +50,10 @@ internal sealed record IdQuery(int Id)
 {
     public static ValueTask<IdQuery?> BindAsync(HttpContext context)
     {
-        var errors = new Dictionary<string, string[]>();
-        var id = QueryValues.Int(context, "id", Limits.MinId, int.MaxValue, errors);
-        if (id is null && errors.Count == 0)
-        {
-            errors["id"] = ["The parameter is required."];
-        }
-        return errors.Count > 0 ? throw new RequestValidationException(errors) : ValueTask.FromResult<IdQuery?>(new IdQuery(id!.Value));
+        Dictionary<string, string[]>? errors = null;
+        var id = QueryValues.Int(context, "id", Limits.MinId, int.MaxValue, ref errors);
+        return id is { } value
+            ? ValueTask.FromResult<IdQuery?>(new IdQuery(value))
+            : throw new RequestValidationException(errors ?? new() { ["id"] = ["The parameter is required."] });
     }
 }

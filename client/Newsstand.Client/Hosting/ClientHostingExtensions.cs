@@ -27,6 +27,7 @@ internal static class ClientHostingExtensions
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody<object>.MaxBytes);
         builder.Services.AddOpenApi();
+        HeavyRequestAdmission.AddTo(builder);
         return builder;
     }
 
@@ -36,11 +37,12 @@ internal static class ClientHostingExtensions
         return builder;
     }
 
-    /// <summary>Unhandled failures and bare status codes (404, 405) both answer with problem+json.</summary>
+    /// <summary>Unhandled failures and bare status codes (404, 405) answer with problem+json; heavy routes are admitted at the edge.</summary>
     public static WebApplication UseNewsstandErrors(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         return app;
     }
 

@@ -18,6 +18,10 @@ internal sealed partial class HashingLane : IDisposable
     public const string LaneName = "hashing";
     public const string MeterName = "Newsstand.HashingLane";
     public const string ThreadNamePrefix = "hashing-lane-";
+    public const string ActivitySourceName = "Newsstand.HashingLane";
+
+    // One span per item, from queueing to completion, under the request that queued it.
+    private static readonly ActivitySource Tracing = new(ActivitySourceName);
 
     private readonly BlockingCollection<WorkItem> _queue;
     private readonly Thread[] _threads;
@@ -47,10 +51,13 @@ internal sealed partial class HashingLane : IDisposable
         _threads = new Thread[Concurrency];
         for (var i = 0; i < Concurrency; i++)
         {
-            _threads[i] = new Thread(() => Run(settings.LowerPriority)) { IsBackground = true, Name = ThreadNamePrefix + i };
+            _threads[i] = new Thread(() => Run(settings.Priority)) { IsBackground = true, Name = ThreadNamePrefix + i };
             _threads[i].Start();
         }
     }
+
+    /// <summary>Tags this lane's spans, to tell the lanes of several silos in one process apart.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..8];
 
     public int Concurrency { get; }
 
@@ -63,10 +70,15 @@ internal sealed partial class HashingLane : IDisposable
     /// <summary>Runs <paramref name="work"/> on a lane thread, or throws <see cref="OverloadedException"/> at once if the queue is full.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
     {
-        var item = new WorkItem<T>(work);
+        var caller = Activity.Current;
+        var activity = Tracing.StartActivity(ActivityKind.Internal, tags: [new("newsstand.lane.instance", InstanceId)], name: "hashing lane item");
+        // The span lives on the lane thread; the caller's own current activity stays as it was.
+        Activity.Current = caller;
+        var item = new WorkItem<T>(work, activity);
         if (!_queue.TryAdd(item))
         {
             _rejected.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "queue full").Dispose();
             throw new OverloadedException(LaneName, RetryAfterSeconds());
         }
         return item.Completion.Task;
@@ -80,11 +92,11 @@ internal sealed partial class HashingLane : IDisposable
         return (int)Math.Clamp(Math.Ceiling(seconds), 1, 60);
     }
 
-    private void Run(bool lowerPriority)
+    private void Run(LanePriority priority)
     {
-        if (lowerPriority && !ThreadPriority.TryLowerCurrentThread(19))
+        if (!ThreadPriority.TryLowerCurrentThread(priority))
         {
-            LogPriorityNotLowered(Thread.CurrentThread.Name);
+            LogPriorityNotLowered(Thread.CurrentThread.Name, priority);
         }
         foreach (var item in _queue.GetConsumingEnumerable())
         {
@@ -111,21 +123,22 @@ internal sealed partial class HashingLane : IDisposable
         _meter.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not lower the CPU priority of {Thread}; light requests may slow down under hashing load.")]
-    private partial void LogPriorityNotLowered(string? thread);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set CPU priority {Priority} for {Thread}; light requests may slow down under hashing load.")]
+    private partial void LogPriorityNotLowered(string? thread, LanePriority priority);
 
     private abstract class WorkItem
     {
         public abstract void Execute();
     }
 
-    private sealed class WorkItem<T>(Func<T> work) : WorkItem
+    private sealed class WorkItem<T>(Func<T> work, Activity? activity) : WorkItem
     {
         // Continuations never run inline on a lane thread: they belong to the caller's scheduler.
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Execute()
         {
+            activity?.AddEvent(new ActivityEvent("started"));
             try
             {
                 Completion.SetResult(work());
@@ -134,7 +147,12 @@ internal sealed partial class HashingLane : IDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 Completion.SetException(ex);
+            }
+            finally
+            {
+                activity?.Dispose();
             }
         }
     }

@@ -19,6 +19,6 @@ public sealed class HashingOptions
     [Range(1, 100_000)]
     public int QueueLength { get; set; } = Environment.ProcessorCount * 8;
 
-    /// <summary>Run lane threads at the lowest CPU priority (Linux nice 19), so light requests always preempt them.</summary>
-    public bool LowerPriority { get; set; } = true;
+    /// <summary>CPU priority of lane threads; the default lets every light request preempt them.</summary>
+    public LanePriority Priority { get; set; } = LanePriority.Idle;
 }

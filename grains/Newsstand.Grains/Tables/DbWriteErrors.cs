@@ -14,11 +14,11 @@ internal static class DbWriteErrors
     private const int SqliteConstraint = 19;
     private const int SqliteForeignKey = 787;
 
-    public static async Task SaveAsync(DbContext context, string table)
+    public static async Task<int> SaveAsync(DbContext context, string table)
     {
         try
         {
-            await context.SaveChangesAsync();
+            return await context.SaveChangesAsync();
         }
         catch (DbUpdateException ex) when (Translate(ex.InnerException, table) is { } domain)
         {

@@ -26,8 +26,7 @@ internal sealed class LoginTableGrain(NewsstandDb db, HashingLane lane, Password
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var logins = await context.Logins.ToListAsync(cancellationToken);
+        var logins = await db.RunAsync(context => context.Logins.ToListAsync(cancellationToken));
         foreach (var login in logins)
         {
             _hashes[login.Id] = login.Password;
@@ -48,9 +47,11 @@ internal sealed class LoginTableGrain(NewsstandDb db, HashingLane lane, Password
         {
             var hash = await lane.RunAsync(() => hasher.Hash(login.Password));
             var entity = new LoginEntity { Id = login.Id, Username = login.Username, Password = hash, UserType = login.UserType };
-            await using var context = db.CreateContext();
-            context.Logins.Add(entity);
-            await DbWriteErrors.SaveAsync(context, Table);
+            await db.RunAsync(context =>
+            {
+                context.Logins.Add(entity);
+                return DbWriteErrors.SaveAsync(context, Table);
+            });
             Publish(entity);
             return View(entity);
         }
@@ -75,13 +76,12 @@ internal sealed class LoginTableGrain(NewsstandDb db, HashingLane lane, Password
         try
         {
             var hash = await lane.RunAsync(() => hasher.Hash(login.Password));
-            await using var context = db.CreateContext();
             try
             {
-                await context.Logins.Where(l => l.Id == login.Id).ExecuteUpdateAsync(set => set
+                await db.RunAsync(context => context.Logins.Where(l => l.Id == login.Id).ExecuteUpdateAsync(set => set
                     .SetProperty(l => l.Username, login.Username)
                     .SetProperty(l => l.Password, hash)
-                    .SetProperty(l => l.UserType, login.UserType));
+                    .SetProperty(l => l.UserType, login.UserType)));
             }
             catch (Exception ex) when (DbWriteErrors.Translate(ex, Table) is { } domain)
             {

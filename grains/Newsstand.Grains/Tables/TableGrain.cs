@@ -25,8 +25,7 @@ internal abstract class TableGrain<TRecord>(NewsstandDb db) : Grain, ITableGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        Rows = SortedRows<TRecord>.From(await context.Set<TRecord>().ToListAsync(cancellationToken));
+        Rows = SortedRows<TRecord>.From(await db.RunAsync(context => context.Set<TRecord>().ToListAsync(cancellationToken)));
     }
 
     public async Task<TRecord> AddAsync(TRecord record)
@@ -44,9 +43,11 @@ internal abstract class TableGrain<TRecord>(NewsstandDb db) : Grain, ITableGrain
                     throw new MissingReferenceException(reference.Field, reference.Table, reference.Id);
                 }
             }
-            await using var context = db.CreateContext();
-            context.Add(record);
-            await DbWriteErrors.SaveAsync(context, Table);
+            await db.RunAsync(context =>
+            {
+                context.Add(record);
+                return DbWriteErrors.SaveAsync(context, Table);
+            });
             Rows = Rows.With(record);
             return record;
         }

@@ -43,6 +43,35 @@ public sealed class HashingLaneTests
     }
 
     [Fact]
+    public async Task RefusalsAreCountedInTheLaneMetrics()
+    {
+        using var lane = NewLane(concurrency: 1, queueLength: 1);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        long rejected = 0;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HashingLane.MeterName && instrument.Name == "newsstand.hashing_lane.rejected")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref rejected, value));
+        listener.Start();
+        using var release = new ManualResetEventSlim();
+        var started = new TaskCompletionSource();
+
+        var running = lane.RunAsync(() => { started.SetResult(); release.Wait(); return 1; });
+        await started.Task;
+        var queued = lane.RunAsync(() => 2);
+        Assert.Throws<OverloadedException>(() => { _ = lane.RunAsync(() => 3); });
+        Assert.Throws<OverloadedException>(() => { _ = lane.RunAsync(() => 4); });
+        release.Set();
+        await Task.WhenAll(running, queued);
+
+        Assert.Equal(2, Interlocked.Read(ref rejected));
+    }
+
+    [Fact]
     public async Task AFailureOfTheWorkReachesTheCallerAndTheLaneGoesOn()
     {
         using var lane = NewLane(concurrency: 1, queueLength: 2);
@@ -102,6 +131,32 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheEdgeShedsHeavyRequestsBeyondItsLimitBeforeCallingAGrain()
+    {
+        await using var web = fixture.CreateWebClient(("HeavyRequests:MaxInFlight", "1"));
+        using var http = web.CreateClient();
+        var admitted = Ids.Next();
+        var shed = Ids.Next();
+        var logins = fixture.Grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
+        Task<HttpResponseMessage> pending;
+        using (var blocked = await BlockLaneAsync(keepQueueSlot: true))
+        {
+            var queued = LaneItemQueued(fixture.Lane.InstanceId);
+            pending = http.PostAsync("/ch08/login/add", Bodies.Login(admitted));
+            // Once its hash waits on the lane, the admitted request holds the client's only slot.
+            await queued.WaitAsync(TimeSpan.FromSeconds(30));
+            using var response = await http.PostAsync("/ch08/login/add", Bodies.Login(shed));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
+            await Bodies.ProblemAsync(response);
+            Assert.False(await logins.ContainsAsync(shed));
+        }
+        using var first = await pending;
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+    }
+
+    [Fact]
     public async Task TheLoginOwnerKeepsAnsweringWhileAHashWaitsForTheLane()
     {
         var logins = fixture.Grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
@@ -117,6 +172,27 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
         }
         Assert.Equal(id, (await pending).Id);
         Assert.True(await logins.ContainsAsync(id));
+    }
+
+    /// <summary>Completes when the lane queues its next item (the lane starts a span for each one).</summary>
+    private static Task LaneItemQueued(string laneInstance)
+    {
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == HashingLane.ActivitySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllData,
+        };
+        listener.ActivityStarted = activity =>
+        {
+            if ((string?)activity.GetTagItem("newsstand.lane.instance") == laneInstance)
+            {
+                queued.TrySetResult();
+            }
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        return queued.Task.ContinueWith(_ => listener.Dispose(), TaskScheduler.Default);
     }
 
     /// <summary>Occupies every lane thread and (unless asked to leave one) every queue slot until disposed.</summary>

@@ -32,13 +32,22 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     public async Task InitializeAsync()
     {
         Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));
-        var silo = Cluster.Primary;
-        _web = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
-            .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
-            .UseSetting("Orleans:GatewayPorts:0", silo!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _web = CreateWebClient();
         Http = _web.CreateClient();
     }
+
+    /// <summary>Another instance of the real web client on this cluster, with extra settings.</summary>
+    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
+                .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
+                .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
 
     public async Task DisposeAsync()
     {

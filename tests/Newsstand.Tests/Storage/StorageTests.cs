@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -84,6 +85,17 @@ public abstract class StorageTests(IStorageFixture fixture)
 [Collection(SqliteClusterDefinition.Name)]
 public sealed class SqliteStorageTests(ClusterFixture fixture) : StorageTests(fixture)
 {
+    [Fact]
+    public async Task SqliteWorkRunsOnItsOwnThreadNeverOnAGrainTurn()
+    {
+        var db = fixture.SiloService<NewsstandDb>();
+
+        var (thread, scheduler) = await db.RunAsync(_ => Task.FromResult((Thread.CurrentThread.Name, TaskScheduler.Current)));
+
+        Assert.Equal(NewsstandDb.SqliteThreadName, thread);
+        Assert.NotSame(TaskScheduler.Default, scheduler);
+    }
+
     [Fact]
     public async Task SqliteWritesAheadAndSyncsEveryCommit()
     {
