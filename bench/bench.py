@@ -183,7 +183,7 @@ class Services:
             log.close()
 
 
-def start_ours(services, data_dir, silo_env):
+def start_ours(services, data_dir, silo_env, client_env):
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "Orleans.sln"), "-c", "Release", "--nologo", "-v", "quiet",
                     "-clp:ErrorsOnly"], check=True)
     out = lambda project: os.path.join(ROOT, project, "bin", "Release", "net10.0")
@@ -192,7 +192,7 @@ def start_ours(services, data_dir, silo_env):
         "Database__DataDirectory": data_dir, **silo_env})
     wait_ready("http://127.0.0.1:18100/health/ready", 120, silo)
     client = services.start("client", ["./Newsstand.Client"], out("client/Newsstand.Client"), {
-        "Urls": "http://127.0.0.1:18000", "Orleans__GatewayPorts__0": "31000"})
+        "Urls": "http://127.0.0.1:18000", "Orleans__GatewayPorts__0": "31000", **client_env})
     wait_ready("http://127.0.0.1:18000/health/ready", 60, client)
     return "http://127.0.0.1:18000", [silo.pid, client.pid]
 
@@ -231,11 +231,14 @@ def main():
     parser.add_argument("--no-seed", action="store_true", help="do not start the original's routes")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment for our silo, e.g. Hashing__Priority=Low (repeatable)")
+    parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment for our web client (repeatable)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--light-seconds", type=int, default=10)
     parser.add_argument("--mixed-seconds", type=int, default=25)
     parser.add_argument("--overload-seconds", type=int, default=30)
     parser.add_argument("--no-overload", action="store_true")
+    parser.add_argument("--no-mixed", action="store_true", help="light scenario only")
     args = parser.parse_args()
 
     services = Services()
@@ -243,7 +246,8 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix="nsms-bench-") as data_dir:
             if not args.no_ours:
-                targets.append(("orleans", *start_ours(services, data_dir, dict(e.split("=", 1) for e in args.silo_env))))
+                targets.append(("orleans", *start_ours(services, data_dir, dict(e.split("=", 1) for e in args.silo_env),
+                                                        dict(e.split("=", 1) for e in args.client_env))))
             if not args.no_seed:
                 targets.append(("fastapi", *start_seed(services)))
             for spec in args.target:
@@ -257,6 +261,10 @@ def main():
             for run in range(args.runs):
                 for name, base, _ in targets:
                     light = wrk_light(base, args.light_seconds)
+                    if args.no_mixed:
+                        results[name]["light"].append(light)
+                        print(f"run {run + 1} {name}: light {light['rps']:.0f} req/s p50 {fmt(light['p50'], 2)} p99 {fmt(light['p99'], 2)} ms", flush=True)
+                        continue
                     m_light, m_heavy = loaded(base, args.mixed_seconds, 16, (run + 1) * 100_000_000)
                     results[name]["light"].append(light)
                     results[name]["mixed_light"].append(m_light)
@@ -286,13 +294,15 @@ def main():
              "|---|---|---|---|---|---|---|---|---|"]
     for name, _, _ in targets:
         r = results[name]
+        if not r["mixed_light"]:
+            r["mixed_light"] = r["mixed_heavy"] = [{"rps": None, "p50": None, "p99": None, "hashes_per_s": None, "rejected": None}]
         lines.append("| " + " | ".join([
             name, fmt(med([x["rps"] for x in r["light"]]), 0), fmt(med([x["p50"] for x in r["light"]]), 2),
             fmt(med([x["p99"] for x in r["light"]]), 2), fmt(med([x["rps"] for x in r["mixed_light"]]), 1),
             fmt(med([x["p50"] for x in r["mixed_light"]]), 2), fmt(med([x["p99"] for x in r["mixed_light"]]), 2),
             fmt(med([x["hashes_per_s"] for x in r["mixed_heavy"]]), 2), fmt(med([x["rejected"] for x in r["mixed_heavy"]]), 0),
         ]) + " |")
-    if len(targets) >= 2:
+    if len(targets) >= 2 and not args.no_mixed:
         a, b = targets[0][0], targets[1][0]
         ra, rb = results[a], results[b]
         ratio = lambda key, sub, f=med: f([x[sub] for x in ra[key]]) / f([x[sub] for x in rb[key]])

@@ -53,6 +53,7 @@ internal sealed class HeavyRequestAdmission
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
+        var pause = context.RequestServices.GetRequiredService<IOptions<HeavyRequestOptions>>().Value.ShedPause;
         var retryAfter = context.RequestServices.GetRequiredService<HeavyRequestAdmission>().RetryAfterSeconds;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
@@ -60,5 +61,18 @@ internal sealed class HeavyRequestAdmission
             HttpContext = context,
             ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Detail = $"Too many password operations in flight; retry after {retryAfter} s." },
         });
+        if (pause > TimeSpan.Zero)
+        {
+            // The answer is complete and sent; only this connection's next request waits (a timer, no thread).
+            await context.Response.CompleteAsync();
+            try
+            {
+                await Task.Delay(pause, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client left; there is no next request to hold back.
+            }
+        }
     }
 }

@@ -14,4 +14,12 @@ public sealed class HeavyRequestOptions
     /// <summary>Heavy requests this client forwards at once; keep it at or below the silo lane's threads + queue length.</summary>
     [Range(1, 10_000)]
     public int MaxInFlight { get; set; } = 16;
+
+    /// <summary>
+    /// After a shed request's 503 has been sent in full, its connection waits this long before its next
+    /// request is read: a client that ignores Retry-After is slowed down instead of spinning on the CPU
+    /// that light requests need. Zero turns it off. (HTTP/2 streams of the connection are not held.)
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan ShedPause { get; set; } = TimeSpan.FromMilliseconds(250);
 }
