@@ -43,6 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
             web.UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
                 .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
                 .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Newsstand.Hosting;
 using Orleans.TestingHost;
 
@@ -34,6 +35,10 @@ internal static class NewsstandCluster
 
     private sealed class GrainsConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddNewsstandGrains();
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddNewsstandGrains();
+            siloBuilder.Services.AddLogging(LogCapture.AddTo);
+        }
     }
 }
