@@ -11,8 +11,6 @@ namespace Newsstand.Client.Binding;
 /// </summary>
 internal sealed class JsonBody<T>(T value) where T : class
 {
-    public const int MaxBytes = 1024 * 1024;
-
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public T Value { get; } = value;
@@ -42,7 +40,7 @@ internal sealed class JsonBody<T>(T value) where T : class
 
     private static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > RequestLimits.MaxBodyBytes)
         {
             throw TooLarge();
         }
@@ -51,7 +49,7 @@ internal sealed class JsonBody<T>(T value) where T : class
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > MaxBytes)
+            if (buffer.Length + read > RequestLimits.MaxBodyBytes)
             {
                 throw TooLarge();
             }
@@ -87,5 +85,5 @@ internal sealed class JsonBody<T>(T value) where T : class
     }
 
     private static RequestValidationException TooLarge() =>
-        RequestValidationException.For("body", $"The body is larger than {MaxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        RequestValidationException.For("body", $"The body is larger than {RequestLimits.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

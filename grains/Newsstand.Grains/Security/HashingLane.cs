@@ -30,7 +30,6 @@ internal sealed partial class HashingLane : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
     private int _inFlight;
-    private long _completed;
     // Exponentially weighted mean duration of one item, for Retry-After; starts at the cost of one hash here.
     private double _meanSeconds = 0.16;
 
@@ -62,10 +61,6 @@ internal sealed partial class HashingLane : IDisposable
     public int Concurrency { get; }
 
     public int QueueLength { get; }
-
-    public int QueueDepth => _queue.Count;
-
-    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Runs <paramref name="work"/> on a lane thread, or throws <see cref="OverloadedException"/> at once if the queue is full.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
@@ -105,7 +100,6 @@ internal sealed partial class HashingLane : IDisposable
             item.Execute();
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             Interlocked.Decrement(ref _inFlight);
-            Interlocked.Increment(ref _completed);
             _duration.Record(seconds);
             Volatile.Write(ref _meanSeconds, (0.9 * Volatile.Read(ref _meanSeconds)) + (0.1 * seconds));
         }

@@ -18,8 +18,6 @@ internal sealed class SortedRows<T> where T : ITableRecord
 
     public static SortedRows<T> From(IEnumerable<T> rows) => new([.. rows.OrderBy(r => r.Id)]);
 
-    public int Count => _rows.Length;
-
     public IReadOnlyList<T> All => _rows;
 
     public bool Contains(int id) => IndexOf(id) >= 0;

@@ -39,7 +39,7 @@ public sealed class LoginRoutesTests(ClusterFixture fixture)
         using var unknown = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = "nobody-" + id, ["password"] = "right" });
 
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"user{id}", ["user_type"] = 1 },
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"user{id}", ["user_type"] = 1 },
             JsonNode.Parse(await ok.Content.ReadAsStringAsync())));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
@@ -56,7 +56,7 @@ public sealed class LoginRoutesTests(ClusterFixture fixture)
         using var response = await _http.PatchAsync($"/ch08/login/update?id={id}", System.Net.Http.Json.JsonContent.Create(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"renamed{id}", ["user_type"] = 3 },
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"renamed{id}", ["user_type"] = 3 },
             JsonNode.Parse(await response.Content.ReadAsStringAsync())));
         using var newPassword = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"renamed{id}", ["password"] = "new" });
         using var oldPassword = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = $"renamed{id}", ["password"] = "old" });

@@ -29,11 +29,11 @@ public sealed class RecordRoutesTests(ClusterFixture fixture)
         ];
 
         var storedLogin = await _http.AddAsync("login", Bodies.Login(login));
-        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = login, ["username"] = $"user{login}", ["user_type"] = 1 }, storedLogin));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = login, ["username"] = $"user{login}", ["user_type"] = 1 }, storedLogin));
         foreach (var (table, body) in chain)
         {
             var stored = await _http.AddAsync(table, body);
-            Assert.True(Bodies.DeepEquals(body, stored), $"{table}: sent {Bodies.Compact(body)}, got {Bodies.Compact(stored)}");
+            Assert.True(JsonNode.DeepEquals(body, stored), $"{table}: sent {Bodies.Compact(body)}, got {Bodies.Compact(stored)}");
         }
 
         (string Path, int Id, JsonObject Body)[] listed =
@@ -47,7 +47,7 @@ public sealed class RecordRoutesTests(ClusterFixture fixture)
         {
             var list = await _http.ListAsync(path);
             var row = list.Single(r => (int)r!["id"]! == id);
-            Assert.True(Bodies.DeepEquals(body, row), $"{path}: {Bodies.Compact(row!)}");
+            Assert.True(JsonNode.DeepEquals(body, row), $"{path}: {Bodies.Compact(row!)}");
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class RecordRoutesTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var admin = JsonNode.Parse(text)!.AsArray().Single(a => (int)a!["id"]! == adminId)!;
         Assert.Equal($"Admin{adminId}", (string?)admin["lastname"]);
-        Assert.True(Bodies.DeepEquals(new JsonObject { ["id"] = loginId, ["username"] = $"user{loginId}", ["user_type"] = 1 }, admin["login"]));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = loginId, ["username"] = $"user{loginId}", ["user_type"] = 1 }, admin["login"]));
         Assert.DoesNotContain("pbkdf2", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("admin-pass", text, StringComparison.Ordinal);
     }

@@ -102,7 +102,5 @@ internal static class Bodies
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    public static bool DeepEquals(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
-
     public static string Compact(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }
