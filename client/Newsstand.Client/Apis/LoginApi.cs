@@ -34,17 +34,14 @@ internal static class LoginApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Checks a username and password.");
-        group.MapGet("/list/all", (PageQuery query, IGrainFactory grains) => JsonBytesResult.FromAsync(Logins(grains).ListJsonAsync(query.Page)))
-            .Produces<LoginView[]>(StatusCodes.Status200OK, "application/json")
+        group.MapList<LoginView>("/list/all")
             .WithSummary("Logins ordered by id, without passwords or hashes.");
 
         return group;
     }
 
-    private static ILoginTableGrain Logins(IGrainFactory grains) => grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
-
     private static async Task<Ok<LoginView>> AddAsync(JsonBody<NewLogin> body, IGrainFactory grains) =>
-        TypedResults.Ok(await Logins(grains).AddAsync(body.Value));
+        TypedResults.Ok(await grains.LoginOwner(body.Value.Id).AddAsync(body.Value));
 
     private static async Task<Ok<LoginView>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, IGrainFactory grains)
     {
@@ -52,11 +49,11 @@ internal static class LoginApi
         {
             throw RequestValidationException.For("id", $"The body's id ({body.Value.Id}) differs from the id parameter ({query.Id}).");
         }
-        return TypedResults.Ok(await Logins(grains).UpdateAsync(body.Value));
+        return TypedResults.Ok(await grains.LoginOwner(query.Id).UpdateAsync(body.Value));
     }
 
     private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> VerifyAsync(JsonBody<LoginCredentials> body, IGrainFactory grains) =>
-        await Logins(grains).VerifyAsync(body.Value) is { } login
+        await grains.Username(body.Value.Username).VerifyAsync(body.Value) is { } login
             ? TypedResults.Ok(login)
             : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "The username or password is wrong.");
 }

@@ -34,9 +34,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         RequestValidationException e => (e.StatusCode, Invalid(e.StatusCode, e.Errors), null),
         BadHttpRequestException e => (e.StatusCode, Detail(e.StatusCode, e.Message), null),
         RecordConflictException e => (StatusCodes.Status409Conflict, Invalid(StatusCodes.Status409Conflict, Field(e.Field, e.Message)), null),
-        MissingReferenceException e => (StatusCodes.Status422UnprocessableEntity, Invalid(StatusCodes.Status422UnprocessableEntity, Field(e.Field, e.Message)), null),
+        MissingReferenceException e => (StatusCodes.Status422UnprocessableEntity, Invalid(StatusCodes.Status422UnprocessableEntity,
+            e.References.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Message).ToArray())), null),
         RecordNotFoundException e => (StatusCodes.Status404NotFound, Detail(StatusCodes.Status404NotFound, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
             (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, "The cluster is not reachable right now; retry shortly."), ClusterRetryAfterSeconds),
         OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, Detail(StatusCodes.Status499ClientClosedRequest, "The request was cancelled."), null),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Errors;
 using Newsstand.Grains;
+using Newsstand.Records;
 using Scalar.AspNetCore;
 
 namespace Newsstand.Client.Hosting;
@@ -72,7 +73,7 @@ internal static class ClientHostingExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.TableIndex<LoginView>().CountAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
     }

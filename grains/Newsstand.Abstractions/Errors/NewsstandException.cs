@@ -17,14 +17,19 @@ public sealed class RecordConflictException(string field, string message) : News
     [Id(0)] public string Field { get; } = field;
 }
 
-/// <summary>The write names a row of another table that does not exist.</summary>
+/// <summary>The write names rows of other tables that do not exist; every missing reference is listed.</summary>
 [GenerateSerializer, Alias("Newsstand.MissingReferenceException")]
-public sealed class MissingReferenceException(string field, string table, int referencedId)
-    : NewsstandException($"{field} refers to {table} {referencedId}, which does not exist.")
+public sealed class MissingReferenceException(IReadOnlyList<MissingReference> references)
+    : NewsstandException(string.Join(" ", references.Select(r => r.Message)))
 {
-    [Id(0)] public string Field { get; } = field;
-    [Id(1)] public string Table { get; } = table;
-    [Id(2)] public int ReferencedId { get; } = referencedId;
+    [Id(0)] public IReadOnlyList<MissingReference> References { get; } = references;
+}
+
+/// <summary>One foreign key of a rejected row whose target does not exist.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.MissingReference")]
+public sealed record MissingReference([property: Id(0)] string Field, [property: Id(1)] string Table, [property: Id(2)] int ReferencedId)
+{
+    public string Message => $"{Field} refers to {Table} {ReferencedId}, which does not exist.";
 }
 
 /// <summary>The row to change does not exist.</summary>
@@ -42,4 +47,12 @@ public sealed class OverloadedException(string lane, int retryAfterSeconds)
 {
     [Id(0)] public string Lane { get; } = lane;
     [Id(1)] public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
+
+/// <summary>The database cannot take the write right now (unreachable, read-only, disk full): nothing was stored; retry later.</summary>
+[GenerateSerializer, Alias("Newsstand.StorageUnavailableException")]
+public sealed class StorageUnavailableException(string reason, int retryAfterSeconds)
+    : NewsstandException($"The database is unavailable ({reason}); nothing was stored. Retry after {retryAfterSeconds} s.")
+{
+    [Id(0)] public int RetryAfterSeconds { get; } = retryAfterSeconds;
 }

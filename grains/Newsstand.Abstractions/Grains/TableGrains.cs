@@ -1,36 +1,50 @@
-using Orleans.Concurrency;
+using System.Runtime.CompilerServices;
 using Newsstand.Records;
 
 namespace Newsstand.Grains;
 
-/// <summary>Owner of the <c>admin</c> table.</summary>
-public interface IAdminTableGrain : ITableGrain<AdminRecord>
+/// <summary>How callers find the grain that owns a row, a table's index, and a username.</summary>
+public static class TableGrains
 {
-    /// <summary>Admins ordered by id, each with its login (never a hash), as the API's JSON array.</summary>
-    [ReadOnly]
-    Task<byte[]> ListWithLoginsJsonAsync(Page page);
+    public static ITableIndexGrain<TRecord> TableIndex<TRecord>(this IGrainFactory grains) where TRecord : ITableRecord =>
+        grains.GetGrain<ITableIndexGrain<TRecord>>(0);
+
+    /// <summary>The index of the table of <paramref name="record"/> (a type of <see cref="TableSchema.Records"/>, or <see cref="LoginView"/>).</summary>
+    public static ITableIndex TableIndex(this IGrainFactory grains, Type record) =>
+        (ITableIndex)grains.GetGrain(typeof(ITableIndexGrain<>).MakeGenericType(record), 0);
+
+    /// <summary>The reader of the chunk <paramref name="chunk"/> of any table, login included.</summary>
+    public static ITableChunkGrain<TRecord> TableChunk<TRecord>(this IGrainFactory grains, long chunk) where TRecord : ITableRecord =>
+        grains.GetGrain<ITableChunkGrain<TRecord>>(chunk);
+
+    public static IRecordChunkGrain<TRecord> RecordOwner<TRecord>(this IGrainFactory grains, int id) where TRecord : ITableRecord =>
+        grains.GetGrain<IRecordChunkGrain<TRecord>>(TableSchema.ChunkOf(id));
+
+    public static ILoginChunkGrain LoginOwner(this IGrainFactory grains, int id) =>
+        grains.GetGrain<ILoginChunkGrain>(TableSchema.ChunkOf(id));
+
+    public static IUsernameGrain Username(this IGrainFactory grains, string username) =>
+        grains.GetGrain<IUsernameGrain>(Usernames.Key(username));
+
+    /// <summary>Every row of the table in id order, fetched in batches of <paramref name="batchSize"/>: constant memory at any table size.</summary>
+    public static async IAsyncEnumerable<TRecord> ScanAsync<TRecord>(this IGrainFactory grains, int batchSize = 256,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default) where TRecord : ITableRecord
+    {
+        var index = grains.TableIndex<TRecord>();
+        var read = ListRead.All;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = await index.ReadRowsAsync(read, batchSize);
+            foreach (var row in batch.Rows)
+            {
+                yield return row;
+            }
+            if (batch.Done || batch.Rows.Length == 0)
+            {
+                yield break;
+            }
+            read = read.After(batch.Rows[^1].Id, batch.Rows.Length);
+        }
+    }
 }
-
-/// <summary>Owner of the <c>vendor</c> table.</summary>
-public interface IVendorTableGrain : ITableGrain<VendorRecord>;
-
-/// <summary>Owner of the <c>customer</c> table.</summary>
-public interface ICustomerTableGrain : ITableGrain<CustomerRecord>;
-
-/// <summary>Owner of the <c>billing</c> table.</summary>
-public interface IBillingTableGrain : ITableGrain<BillingRecord>;
-
-/// <summary>Owner of the <c>messenger</c> table.</summary>
-public interface IMessengerTableGrain : ITableGrain<MessengerRecord>;
-
-/// <summary>Owner of the <c>publication</c> table.</summary>
-public interface IPublicationTableGrain : ITableGrain<PublicationRecord>;
-
-/// <summary>Owner of the <c>content</c> table.</summary>
-public interface IContentTableGrain : ITableGrain<ContentRecord>;
-
-/// <summary>Owner of the <c>sales</c> table.</summary>
-public interface ISalesTableGrain : ITableGrain<SalesRecord>;
-
-/// <summary>Owner of the <c>subscription</c> table.</summary>
-public interface ISubscriptionTableGrain : ITableGrain<SubscriptionRecord>;

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel.DataAnnotations.Schema;
 
 namespace Newsstand.Records;
 
 /// <summary>A login as the API shows it: never a password or a hash.</summary>
-[GenerateSerializer, Immutable, Alias("Newsstand.LoginView")]
+[GenerateSerializer, Immutable, Alias("Newsstand.LoginView"), Table("login")]
 public sealed record LoginView(
     [property: Id(0)] int Id,
     [property: Id(1)] string Username,

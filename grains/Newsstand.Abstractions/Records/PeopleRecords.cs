@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel.DataAnnotations.Schema;
 
 namespace Newsstand.Records;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.AdminRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.AdminRecord"), Table("admin")]
 public sealed record AdminRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Required, MaxLength(Limits.Name)] string Firstname,
@@ -13,7 +14,7 @@ public sealed record AdminRecord(
     [property: Id(6), Range(Limits.MinId, int.MaxValue)] int LoginId,
     [property: Id(7)] DateOnly Birthday) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.VendorRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.VendorRecord"), Table("vendor")]
 public sealed record VendorRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Required, MaxLength(Limits.Name)] string RepFirstname,
@@ -25,7 +26,7 @@ public sealed record VendorRecord(
     [property: Id(7)] DateOnly DateConsigned,
     [property: Id(8), Range(Limits.MinId, int.MaxValue)] int LoginId) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.CustomerRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.CustomerRecord"), Table("customer")]
 public sealed record CustomerRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Required, MaxLength(Limits.Name)] string Firstname,
@@ -37,7 +38,7 @@ public sealed record CustomerRecord(
     [property: Id(7)] int SubscriptionType,
     [property: Id(8), Range(Limits.MinId, int.MaxValue)] int LoginId) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.MessengerRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.MessengerRecord"), Table("messenger")]
 public sealed record MessengerRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Required, MaxLength(Limits.Name)] string Firstname,

@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel.DataAnnotations.Schema;
 
 namespace Newsstand.Records;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.BillingRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.BillingRecord"), Table("billing")]
 public sealed record BillingRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(0d, double.MaxValue)] double Payable,
@@ -15,7 +16,7 @@ public sealed record BillingRecord(
     [property: Id(8), Range(Limits.MinId, int.MaxValue)] int VendorId,
     [property: Id(9), Range(Limits.MinId, int.MaxValue)] int AdminId) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.PublicationRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.PublicationRecord"), Table("publication")]
 public sealed record PublicationRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Required, MaxLength(Limits.LongName)] string Name,
@@ -23,7 +24,7 @@ public sealed record PublicationRecord(
     [property: Id(3), Range(Limits.MinId, int.MaxValue)] int VendorId,
     [property: Id(4), Range(Limits.MinId, int.MaxValue)] int MessengerId) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.ContentRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.ContentRecord"), Table("content")]
 public sealed record ContentRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(Limits.MinId, int.MaxValue)] int PublicationId,
@@ -32,7 +33,7 @@ public sealed record ContentRecord(
     [property: Id(4), Required, MaxLength(Limits.ContentType)] string ContentType,
     [property: Id(5)] DateOnly DatePublished) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.SalesRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.SalesRecord"), Table("sales")]
 public sealed record SalesRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(Limits.MinId, int.MaxValue)] int PublicationId,
@@ -42,7 +43,7 @@ public sealed record SalesRecord(
     [property: Id(5), Range(0d, double.MaxValue)] double Revenue,
     [property: Id(6)] double Profit) : ITableRecord;
 
-[GenerateSerializer, Immutable, Alias("Newsstand.SubscriptionRecord")]
+[GenerateSerializer, Immutable, Alias("Newsstand.SubscriptionRecord"), Table("subscription")]
 public sealed record SubscriptionRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(Limits.MinId, int.MaxValue)] int CustomerId,

@@ -14,6 +14,14 @@ public sealed class DatabaseOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Writes that may wait for the next group commit; beyond this a write answers 503 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int WriteQueueLength { get; set; } = 8192;
+
+    /// <summary>Most rows one group commit (one transaction, one sync to disk) takes.</summary>
+    [Range(1, 10_000)]
+    public int WriteBatchSize { get; set; } = 512;
+
     public string SqliteFile => Path.GetFullPath(Path.Combine(DataDirectory, "newsstand.db"));
 
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(Postgres);

@@ -1,22 +1,33 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Newsstand.Errors;
 
 namespace Newsstand.Data;
 
 /// <summary>
-/// The configured database. Grains run each operation through <see cref="RunAsync"/>, which gives it a
-/// fresh context and keeps blocking I/O off grain turns: PostgreSQL (Npgsql) is truly asynchronous and
-/// runs in place; SQLite runs on its own I/O thread.
+/// The configured database, kept off grain turns. Reads run through <see cref="ReadAsync"/> with a fresh
+/// context; writes go through the <see cref="GroupCommitWriter"/>. PostgreSQL (Npgsql) is truly
+/// asynchronous and runs in place; Microsoft.Data.Sqlite's async methods block, so SQLite reads run on
+/// one dedicated thread and the writer on another (WAL lets readers and the writer work side by side).
+/// Contexts come from a pool: a group commit or a chunk load does not pay for setting one up.
 /// </summary>
-internal sealed class NewsstandDb : IDisposable
+internal sealed class NewsstandDb : IAsyncDisposable
 {
-    public const string SqliteThreadName = "sqlite-io";
+    public const string SqliteReadThreadName = "sqlite-read";
+    public const string SqliteWriteThreadName = "sqlite-write";
+    public const string MeterName = "Newsstand.Storage";
 
     private readonly Func<NewsstandDbContext> _create;
-    private readonly DedicatedThreadScheduler? _sqliteThread;
+    private readonly DedicatedThreadScheduler? _sqliteReads;
+    private readonly DedicatedThreadScheduler? _sqliteWrites;
+    private readonly GroupCommitWriter _writer;
+    private readonly Meter _meter;
 
-    public NewsstandDb(IOptions<DatabaseOptions> options)
+    public NewsstandDb(IOptions<DatabaseOptions> options, ILogger<NewsstandDb> logger, IMeterFactory meters)
     {
         var settings = options.Value;
         if (settings.UsesPostgres)
@@ -25,7 +36,8 @@ internal sealed class NewsstandDb : IDisposable
                 .UseNpgsql(settings.Postgres)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .Options;
-            _create = () => new PostgresNewsstandDbContext(postgres);
+            var pool = new PooledDbContextFactory<PostgresNewsstandDbContext>(postgres);
+            _create = pool.CreateDbContext;
             Provider = "PostgreSQL";
         }
         else
@@ -42,28 +54,60 @@ internal sealed class NewsstandDb : IDisposable
                 .UseSqlite(connection)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .Options;
-            _create = () => new SqliteNewsstandDbContext(sqlite);
-            _sqliteThread = new DedicatedThreadScheduler(SqliteThreadName);
+            var pool = new PooledDbContextFactory<SqliteNewsstandDbContext>(sqlite);
+            _create = pool.CreateDbContext;
+            _sqliteReads = new DedicatedThreadScheduler(SqliteReadThreadName);
+            _sqliteWrites = new DedicatedThreadScheduler(SqliteWriteThreadName);
             Provider = "SQLite";
         }
+        using (var context = _create())
+        {
+            Catalog = new TableCatalog(context.Model);
+        }
+        _meter = meters.Create(MeterName);
+        _writer = new GroupCommitWriter(_create, Catalog, settings, _sqliteWrites ?? TaskScheduler.Default, logger, _meter);
     }
 
     public string Provider { get; }
 
+    public TableCatalog Catalog { get; }
+
     /// <summary>A context for work outside grain turns (migrations at start, tests).</summary>
     public NewsstandDbContext CreateContext() => _create();
 
-    /// <summary>Runs <paramref name="work"/> with a fresh context, where its I/O cannot block a grain turn.</summary>
-    public Task<T> RunAsync<T>(Func<NewsstandDbContext, Task<T>> work) =>
-        _sqliteThread is null
-            ? RunHereAsync(work)
-            : Task.Factory.StartNew(() => RunHereAsync(work), CancellationToken.None, TaskCreationOptions.None, _sqliteThread).Unwrap();
+    /// <summary>Runs <paramref name="read"/> with a fresh context where its I/O cannot block a grain turn; a database
+    /// that cannot answer surfaces as <see cref="StorageUnavailableException"/>.</summary>
+    public async Task<T> ReadAsync<T>(Func<NewsstandDbContext, Task<T>> read)
+    {
+        try
+        {
+            return _sqliteReads is null
+                ? await ReadHereAsync(read)
+                : await Task.Factory.StartNew(() => ReadHereAsync(read), CancellationToken.None, TaskCreationOptions.None, _sqliteReads).Unwrap();
+        }
+        catch (Exception error) when (StorageErrors.IsStorageFailure(error))
+        {
+            throw new StorageUnavailableException(error.GetType().Name, StorageErrors.RetryAfterSeconds);
+        }
+    }
 
-    public void Dispose() => _sqliteThread?.Dispose();
+    /// <summary>Inserts <paramref name="row"/> in the next group commit; completes once it is committed.</summary>
+    public Task InsertAsync(object row) => _writer.WriteAsync(row, EntityState.Added);
 
-    private async Task<T> RunHereAsync<T>(Func<NewsstandDbContext, Task<T>> work)
+    /// <summary>Replaces the stored row with <paramref name="row"/> (same key) in the next group commit.</summary>
+    public Task UpdateAsync(object row) => _writer.WriteAsync(row, EntityState.Modified);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _sqliteWrites?.Dispose();
+        _sqliteReads?.Dispose();
+        _meter.Dispose();
+    }
+
+    private async Task<T> ReadHereAsync<T>(Func<NewsstandDbContext, Task<T>> read)
     {
         await using var context = _create();
-        return await work(context);
+        return await read(context);
     }
 }

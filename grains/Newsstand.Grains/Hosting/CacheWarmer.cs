@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Newsstand.Grains;
+using Newsstand.Records;
 
 namespace Newsstand.Hosting;
 
-/// <summary>Activates every table owner once the silo is up, so the first request finds its table in memory.</summary>
+/// <summary>
+/// Activates every table's index once the silo is up: each counts its table's chunks (one grouped count,
+/// no rows loaded), so the first page request after a start costs one chunk read.
+/// </summary>
 internal sealed partial class CacheWarmer(IGrainFactory grains, ILogger<CacheWarmer> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -11,23 +15,12 @@ internal sealed partial class CacheWarmer(IGrainFactory grains, ILogger<CacheWar
 
     private async Task WarmAsync(CancellationToken cancellationToken)
     {
-        IRowLookupGrain[] owners =
-        [
-            grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IAdminTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IVendorTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<ICustomerTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IBillingTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IMessengerTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IPublicationTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<IContentTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<ISalesTableGrain>(TableGrainKey.Value),
-            grains.GetGrain<ISubscriptionTableGrain>(TableGrainKey.Value),
-        ];
-        await Task.WhenAll(owners.Select(owner => owner.ContainsAsync(0))).WaitAsync(cancellationToken);
-        LogWarmed(owners.Length);
+        var counts = await Task.WhenAll(TableSchema.Records.Append(typeof(LoginView)).Select(record => grains.TableIndex(record).CountAsync()))
+            .WaitAsync(cancellationToken);
+        var rows = counts.Sum();
+        LogWarmed(counts.Length, rows);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed {Count} table caches.")]
-    private partial void LogWarmed(int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed {Tables} table indexes ({Rows} rows).")]
+    private partial void LogWarmed(int tables, long rows);
 }

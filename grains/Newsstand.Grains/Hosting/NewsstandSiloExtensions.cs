@@ -1,25 +1,43 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Records;
 using Newsstand.Security;
+using Newsstand.Tables;
+using Orleans.Configuration;
 
 namespace Newsstand.Hosting;
 
 public static class NewsstandSiloExtensions
 {
     /// <summary>
-    /// Everything the grains need in a silo: the database (migrated at start), the hashing lane and the
-    /// cache warm-up. Used by the silo host and by the test clusters alike.
+    /// Everything the grains need in a silo: the database (migrated at start), the hashing lane, the
+    /// idle age of table chunks and the index warm-up. Used by the silo host and by the test clusters alike.
     /// </summary>
     public static ISiloBuilder AddNewsstandGrains(this ISiloBuilder silo)
     {
         var services = silo.Services;
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TableOptions>().BindConfiguration(TableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
+        {
+            foreach (var owner in ChunkOwnerTypes())
+            {
+                collection.ClassSpecificCollectionAge[owner.FullName!] = tables.Value.ChunkIdleAge;
+            }
+        });
         services.AddSingleton<NewsstandDb>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<HashingLane>();
+        services.AddSingleton<DecoyPassword>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
         return silo;
     }
+
+    private static IEnumerable<Type> ChunkOwnerTypes() =>
+        TableSchema.Records.Select(record => typeof(RecordChunkGrain<>).MakeGenericType(record))
+            .Append(typeof(LoginChunkGrain))
+            .Append(typeof(UsernameGrain));
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Newsstand.Grains;
 using Newsstand.Hosting;
+using Newsstand.Records;
 using Orleans.Dashboard;
 
 namespace Newsstand.Silo.Hosting;
@@ -18,7 +19,7 @@ internal static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: the silo activates a table owner (database reachable).</summary>
+    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: the silo answers from the login table's index.</summary>
     public static WebApplicationBuilder AddSiloHealthChecks(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<TableOwnerHealthCheck>("grains", tags: ["ready"]);
@@ -36,7 +37,7 @@ internal static class SiloHostingExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.TableIndex<LoginView>().CountAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
     }

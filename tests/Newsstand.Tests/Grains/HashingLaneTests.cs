@@ -126,7 +126,7 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
             Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
             await Bodies.ProblemAsync(response);
         }
-        Assert.False(await fixture.Grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(id));
+        Assert.False(await fixture.Grains.LoginOwner(id).ContainsAsync(id));
         await fixture.Http.AddAsync("login", Bodies.Login(id));
     }
 
@@ -137,7 +137,6 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
         using var http = web.CreateClient();
         var admitted = Ids.Next();
         var shed = Ids.Next();
-        var logins = fixture.Grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
         Task<HttpResponseMessage> pending;
         using (var blocked = await BlockLaneAsync(keepQueueSlot: true))
         {
@@ -150,7 +149,7 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
             await Bodies.ProblemAsync(response);
-            Assert.False(await logins.ContainsAsync(shed));
+            Assert.False(await fixture.Grains.LoginOwner(shed).ContainsAsync(shed));
         }
         using var first = await pending;
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -159,14 +158,14 @@ public sealed class HashingLaneInSiloTests(ClusterFixture fixture)
     [Fact]
     public async Task TheLoginOwnerKeepsAnsweringWhileAHashWaitsForTheLane()
     {
-        var logins = fixture.Grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value);
         var id = Ids.Next();
+        var logins = fixture.Grains.LoginOwner(id);
         Task<LoginView> pending;
         using (var blocked = await BlockLaneAsync(keepQueueSlot: true))
         {
             pending = logins.AddAsync(new NewLogin(id, $"user{id}", "pw", 1));
             // The add is parked on the lane, not on a grain turn: reads and other work go on.
-            Assert.NotNull(await logins.ListJsonAsync(Page.All));
+            Assert.NotNull(await fixture.Grains.TableIndex<LoginView>().ReadJsonAsync(ListRead.All));
             Assert.False(await logins.ContainsAsync(id));
             Assert.False(pending.IsCompleted);
         }

@@ -29,6 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 
     NewsstandDbContext IStorageFixture.OpenDatabase() => OpenDatabase();
 
+    NewsstandDb IStorageFixture.Database => SiloService<NewsstandDb>();
+
     public async Task InitializeAsync()
     {
         Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));

@@ -22,8 +22,9 @@ public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
 
     public IGrainFactory Grains => Cluster.Client;
 
-    NewsstandDbContext IStorageFixture.OpenDatabase() =>
-        Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>().CreateContext();
+    NewsstandDbContext IStorageFixture.OpenDatabase() => ((IStorageFixture)this).Database.CreateContext();
+
+    NewsstandDb IStorageFixture.Database => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>();
 
     public async Task InitializeAsync()
     {
@@ -68,4 +69,6 @@ public interface IStorageFixture
     IGrainFactory Grains { get; }
 
     internal NewsstandDbContext OpenDatabase();
+
+    internal NewsstandDb Database { get; }
 }

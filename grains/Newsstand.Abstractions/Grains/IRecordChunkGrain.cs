@@ -1,0 +1,13 @@
+using Newsstand.Records;
+
+namespace Newsstand.Grains;
+
+/// <summary>The owner of one chunk of a record table (every table but login).</summary>
+public interface IRecordChunkGrain<TRecord> : ITableChunkGrain<TRecord>
+    where TRecord : ITableRecord
+{
+    /// <summary>Inserts the row and answers once it is committed. Throws <see cref="Errors.RecordConflictException"/>
+    /// for a duplicate id, <see cref="Errors.MissingReferenceException"/> naming every reference to a missing row,
+    /// and <see cref="Errors.StorageUnavailableException"/> when the database cannot take the write.</summary>
+    Task<TRecord> AddAsync(TRecord record);
+}

@@ -1,0 +1,28 @@
+using Newsstand.Records;
+
+namespace Newsstand.Grains;
+
+/// <summary>
+/// The index of one table (key 0): which chunks hold rows and how many, so that a page at any offset
+/// costs one chunk read, and a list or scan walks the chunks in id order in bounded slices.
+/// </summary>
+public interface ITableIndexGrain<TRecord> : ITableIndex
+    where TRecord : ITableRecord
+{
+    /// <summary>The next slice of <paramref name="read"/> as JSON array elements: at most a few hundred rows
+    /// or tens of KiB. Continue with <see cref="ListRead.After"/> until <see cref="ListSlice.Done"/>.</summary>
+    Task<ListSlice> ReadJsonAsync(ListRead read);
+
+    /// <summary>The next batch of at most <paramref name="maxRows"/> rows of <paramref name="read"/>, in id order.</summary>
+    Task<RowBatch<TRecord>> ReadRowsAsync(ListRead read, int maxRows);
+
+    /// <summary>Called by a chunk owner after its rows changed: the chunk now holds <paramref name="rows"/> rows.</summary>
+    Task ReportChunkAsync(long chunk, int rows);
+}
+
+/// <summary>What every table index answers whatever its record type (for callers that walk all tables).</summary>
+public interface ITableIndex : IGrainWithIntegerKey
+{
+    /// <summary>How many rows the table holds.</summary>
+    Task<long> CountAsync();
+}

@@ -1,0 +1,52 @@
+namespace Newsstand.Records;
+
+/// <summary>
+/// Where a read of a table continues: the rows whose id is above <see cref="AfterId"/>, less the first
+/// <see cref="Skip"/> of them, and at most <see cref="Remaining"/> rows in all (null: to the end).
+/// A list starts at <see cref="Start"/> and continues from the last id it received, so rows written
+/// meanwhile never shift a page that is being streamed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.ListRead")]
+public sealed record ListRead([property: Id(0)] int AfterId, [property: Id(1)] int Skip, [property: Id(2)] int? Remaining)
+{
+    public static ListRead Start(Page page) => new(0, page.Offset, page.Limit);
+
+    public static ListRead All { get; } = new(0, 0, null);
+
+    /// <summary>The read after <paramref name="count"/> rows up to <paramref name="lastId"/> were received.</summary>
+    public ListRead After(int lastId, int count) => new(lastId, 0, Remaining - count);
+}
+
+/// <summary>Consecutive rows of a list as JSON array elements joined by commas (no brackets).</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.ListSlice")]
+public sealed record ListSlice(
+    [property: Id(0)] byte[] Json,
+    [property: Id(1)] int Count,
+    [property: Id(2)] int LastId,
+    [property: Id(3)] bool Done);
+
+/// <summary>Consecutive rows of a table in id order; <see cref="Done"/> when nothing follows them.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.RowBatch`1")]
+public sealed record RowBatch<TRecord>([property: Id(0)] TRecord[] Rows, [property: Id(1)] bool Done);
+
+/// <summary>
+/// A read inside one chunk: rows above <see cref="AfterId"/>, skipping <see cref="Skip"/>, bounded by rows
+/// and bytes. <see cref="Passing"/> marks a walk through a large table (a full list or a scan): a chunk
+/// woken only for such reads goes back to sleep once the walk has passed it, so memory stays bounded.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.ChunkRead")]
+public sealed record ChunkRead(
+    [property: Id(0)] int AfterId,
+    [property: Id(1)] int Skip,
+    [property: Id(2)] int MaxRows,
+    [property: Id(3)] int MaxBytes,
+    [property: Id(4)] bool Passing);
+
+/// <summary>What one chunk answered: its rows (JSON or typed), how many it skipped, and whether it has no more rows after them.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.ChunkSlice`1")]
+public sealed record ChunkSlice<TContent>(
+    [property: Id(0)] TContent Content,
+    [property: Id(1)] int Count,
+    [property: Id(2)] int Skipped,
+    [property: Id(3)] int LastId,
+    [property: Id(4)] bool End);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+using Newsstand.Data;
+using Newsstand.Grains;
+using Newsstand.Records;
+using Orleans.Concurrency;
+
+namespace Newsstand.Tables;
+
+/// <summary>
+/// The one owner of every record table but login: a chunk of ids. Duplicate ids are caught in memory;
+/// references are checked by the database's foreign keys inside the group commit, which names every
+/// missing one (422), so a rejected row changes nothing.
+/// </summary>
+[Reentrant] // State changes only in the synchronous tail after a commit; two writes of one id never overlap.
+internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, ILogger<RecordChunkGrain<TRecord>> logger)
+    : TableChunkGrain<TRecord, TRecord>(db, logger), IRecordChunkGrain<TRecord>
+    where TRecord : class, ITableRecord
+{
+    public async Task<TRecord> AddAsync(TRecord record)
+    {
+        BeginInsert(record.Id);
+        Task indexed;
+        try
+        {
+            await Db.InsertAsync(record);
+            indexed = CommittedAsync(record);
+        }
+        finally
+        {
+            EndWrite(record.Id);
+        }
+        await indexed;
+        return record;
+    }
+
+    protected override TRecord View(TRecord row) => row;
+}

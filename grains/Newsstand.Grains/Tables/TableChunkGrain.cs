@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Newsstand.Data;
+using Newsstand.Errors;
+using Newsstand.Grains;
+using Newsstand.Records;
+
+namespace Newsstand.Tables;
+
+/// <summary>
+/// Owns one chunk of a table: loads its rows at activation, serves reads from memory and commits every
+/// write before changing them. Subclasses are reentrant: state changes only in the synchronous tail
+/// after a commit, and <see cref="BeginWrite"/> keeps two writes of one id apart. After each write the
+/// table's index learns the chunk's new row count before the writer gets its answer, so a page read
+/// right after an acknowledged write sees it.
+/// </summary>
+internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, ILogger logger) : Grain, ITableChunkGrain<TView>
+    where TRow : class, ITableRecord
+    where TView : ITableRecord
+{
+    private readonly HashSet<int> _writing = [];
+    private TaskCompletionSource? _nextReport;
+    private bool _reporting;
+    // True while this activation has served only passing reads (a walk through a large table).
+    private bool _onlyPassedThrough = true;
+
+    protected ChunkRows<TRow> Rows { get; private set; } = new([]);
+
+    protected string Table => db.Catalog[typeof(TRow)].Name;
+
+    protected NewsstandDb Db => db;
+
+    protected abstract TView View(TRow row);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (first, last) = TableSchema.IdsOf(this.GetPrimaryKeyLong());
+        var rows = await db.ReadAsync(context => context.Set<TRow>()
+            .Where(r => EF.Property<int>(r, nameof(ITableRecord.Id)) >= first && EF.Property<int>(r, nameof(ITableRecord.Id)) <= last)
+            .OrderBy(r => EF.Property<int>(r, nameof(ITableRecord.Id)))
+            .ToListAsync(cancellationToken));
+        Rows = new ChunkRows<TRow>(rows);
+    }
+
+    public Task<bool> ContainsAsync(int id)
+    {
+        _onlyPassedThrough = false;
+        return Task.FromResult(Rows.Contains(id));
+    }
+
+    public Task<TView[]> FindAsync(int[] ids)
+    {
+        _onlyPassedThrough = false;
+        return Task.FromResult(ids.Order().Distinct().Select(Rows.Find).OfType<TRow>().Select(View).ToArray());
+    }
+
+    public Task<ChunkSlice<byte[]>> ReadJsonAsync(ChunkRead read) => Task.FromResult(Served(read, Rows.Json(read, View)));
+
+    public Task<ChunkSlice<TView[]>> ReadRowsAsync(ChunkRead read) => Task.FromResult(Served(read, Rows.Rows(read, View)));
+
+    /// <summary>Reserves <paramref name="id"/> for a write that inserts it; throws <see cref="RecordConflictException"/> if it exists or is being written.</summary>
+    protected void BeginInsert(int id)
+    {
+        if (Rows.Contains(id))
+        {
+            throw new RecordConflictException("id", $"{Table} {id} already exists.");
+        }
+        BeginWrite(id);
+    }
+
+    /// <summary>Reserves <paramref name="id"/> for a write; throws <see cref="RecordConflictException"/> if another write of it is in flight.</summary>
+    protected void BeginWrite(int id)
+    {
+        var (first, last) = TableSchema.IdsOf(this.GetPrimaryKeyLong());
+        if (id < first || id > last)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"Chunk {this.GetPrimaryKeyLong()} of {Table} owns ids {first}–{last} only.");
+        }
+        _onlyPassedThrough = false;
+        if (!_writing.Add(id))
+        {
+            throw new RecordConflictException("id", $"{Table} {id} is being written by another request; retry.");
+        }
+    }
+
+    protected void EndWrite(int id) => _writing.Remove(id);
+
+    /// <summary>Stores a committed row in memory and waits until the table's index knows the chunk's new size.</summary>
+    protected Task CommittedAsync(TRow row)
+    {
+        Rows.Put(row);
+        var report = _nextReport ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_reporting)
+        {
+            _ = ReportCountsAsync();
+        }
+        return report.Task;
+    }
+
+    /// <summary>One report at a time: writes that commit while a report is on its way share the next one.</summary>
+    private async Task ReportCountsAsync()
+    {
+        _reporting = true;
+        try
+        {
+            while (_nextReport is { } report)
+            {
+                _nextReport = null;
+                try
+                {
+                    await GrainFactory.TableIndex<TView>().ReportChunkAsync(this.GetPrimaryKeyLong(), Rows.Count);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The rows are committed either way; the index corrects itself with the next report or its next activation.
+                    LogReportFailed(Table, this.GetPrimaryKeyLong(), error.GetType().Name);
+                }
+                report.SetResult();
+            }
+        }
+        finally
+        {
+            _reporting = false;
+        }
+    }
+
+    private ChunkSlice<T> Served<T>(ChunkRead read, ChunkSlice<T> slice)
+    {
+        _onlyPassedThrough &= read.Passing;
+        if (_onlyPassedThrough && slice.End)
+        {
+            DeactivateOnIdle();
+        }
+        return slice;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {Chunk} of {Table} could not report its size to the table index ({Error}); the index will catch up.")]
+    private partial void LogReportFailed(string table, long chunk, string error);
+}
