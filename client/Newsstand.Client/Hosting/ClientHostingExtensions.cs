@@ -16,7 +16,9 @@ internal static class ClientHostingExtensions
         var cluster = builder.Configuration.GetSection(ClusterClientOptions.SectionName).Get<ClusterClientOptions>() ?? new();
         builder.UseOrleansClient(client => client
             .UseLocalhostClustering(cluster.GatewayPorts is [] ? [ClusterClientOptions.DefaultGatewayPort] : cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId)
-            .UseConnectionRetryFilter(RetryConnectingAsync));
+            .UseConnectionRetryFilter(RetryConnectingAsync)
+            .AddMemoryStreams(ProviderNames.Streams));
+        builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         return builder;
     }
 

@@ -12,10 +12,12 @@ public static class NewsstandSiloExtensions
 {
     /// <summary>
     /// Everything the grains need in a silo: the database (migrated at start), the hashing lane, the
-    /// idle age of table chunks and the index warm-up. Used by the silo host and by the test clusters alike.
+    /// idle age of table chunks, the index warm-up and the stream provider. Used by the silo host and by
+    /// the test clusters alike.
     /// </summary>
     public static ISiloBuilder AddNewsstandGrains(this ISiloBuilder silo)
     {
+        silo.AddMemoryStreams(ProviderNames.Streams).AddMemoryGrainStorage(ProviderNames.PubSubStore);
         var services = silo.Services;
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

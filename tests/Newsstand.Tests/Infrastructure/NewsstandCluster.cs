@@ -18,6 +18,7 @@ internal static class NewsstandCluster
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.AddSiloBuilderConfigurator<GrainsConfigurator>();
+        builder.AddClientBuilderConfigurator<StreamsConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
@@ -32,6 +33,13 @@ internal static class NewsstandCluster
         ["Hashing:Concurrency"] = "2",
         ["Hashing:QueueLength"] = "4",
     };
+
+    /// <summary>The test cluster's own client publishes and subscribes like the web client does.</summary>
+    private sealed class StreamsConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.AddMemoryStreams(ProviderNames.Streams);
+    }
 
     private sealed class GrainsConfigurator : ISiloConfigurator
     {

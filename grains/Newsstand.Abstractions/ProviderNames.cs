@@ -1,0 +1,12 @@
+namespace Newsstand;
+
+/// <summary>Names of the Orleans providers that silo and web client must agree on, and the stream namespaces on them.</summary>
+public static class ProviderNames
+{
+    /// <summary>The stream provider for live notifications and fan-out to push channels (SSE, WebSocket). In memory:
+    /// what must survive a crash lives in the database, streams only carry it to whoever listens now.</summary>
+    public const string Streams = "newsstand";
+
+    /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans looks for).</summary>
+    public const string PubSubStore = "PubSubStore";
+}
