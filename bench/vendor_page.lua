@@ -1,0 +1,23 @@
+-- wrk script for GET /ch08/vendor/list?limit=100&offset=N with N drawn at random from [low, high],
+-- so pages come from many chunks and no answer is served twice from the index's small-answer cache.
+-- Arguments (after --): low high [pause between a connection's requests, ms]
+local thread_index = 0
+
+function setup(thread)
+  thread:set("index", thread_index)
+  thread_index = thread_index + 1
+end
+
+function init(args)
+  low, high = tonumber(args[1]), tonumber(args[2])
+  pause = tonumber(args[3] or "0")
+  math.randomseed(os.time() * 1000 + index)
+end
+
+function request()
+  return wrk.format("GET", "/ch08/vendor/list?limit=100&offset=" .. math.random(low, high))
+end
+
+function delay()
+  return pause
+end
