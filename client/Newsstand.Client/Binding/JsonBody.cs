@@ -6,8 +6,8 @@ namespace Newsstand.Client.Binding;
 
 /// <summary>
 /// A request body of type <typeparamref name="T"/>, read and validated as a whole: media type (415),
-/// size (413), JSON syntax, then every field's presence and type, then the record's limits (400 naming
-/// each bad field). Nothing reaches a grain unless all of it passes.
+/// size (413), JSON syntax, then every field's text, presence and type, then the record's limits and
+/// rules (400 naming each bad field). Nothing reaches a grain unless all of it passes.
 /// </summary>
 internal sealed class JsonBody<T>(T value) where T : class
 {

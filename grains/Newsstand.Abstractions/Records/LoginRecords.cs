@@ -13,8 +13,8 @@ public sealed record LoginView(
 [GenerateSerializer, Immutable, Alias("Newsstand.NewLogin")]
 public sealed record NewLogin(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
-    [property: Id(1), Required, MaxLength(Limits.Name)] string Username,
-    [property: Id(2), Required, MaxLength(Limits.Password)] string Password,
+    [property: Id(1), Required, Text(Limits.Name)] string Username,
+    [property: Id(2), Required, Text(Limits.Password)] string Password,
     [property: Id(3)] int UserType) : ITableRecord
 {
     /// <summary>Keeps the password out of any log line or exception text that formats this record.</summary>
@@ -24,8 +24,8 @@ public sealed record NewLogin(
 /// <summary>The body of <c>POST /ch08/login/verify</c>.</summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.LoginCredentials")]
 public sealed record LoginCredentials(
-    [property: Id(0), Required, MaxLength(Limits.Name)] string Username,
-    [property: Id(1), Required, MaxLength(Limits.Password)] string Password)
+    [property: Id(0), Required, Text(Limits.Name)] string Username,
+    [property: Id(1), Required, Text(Limits.Password)] string Password)
 {
     public override string ToString() => $"LoginCredentials {{ Username = {Username} }}";
 }
