@@ -26,7 +26,7 @@ internal static class ClientHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
         HeavyRequestAdmission.AddTo(builder);
         return builder;
     }
