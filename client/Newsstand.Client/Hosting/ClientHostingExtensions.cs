@@ -23,7 +23,7 @@ internal static class ClientHostingExtensions
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));

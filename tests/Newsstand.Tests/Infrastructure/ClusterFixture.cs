@@ -14,6 +14,10 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _web;
+    private Task<KestrelWebClient>? _edge;
+
+    /// <summary>Settings of the edge web client (<see cref="EdgeAsync"/>).</summary>
+    public static readonly (string Key, string Value)[] EdgeSettings = [];
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -39,8 +43,15 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     /// <summary>Another instance of the real web client on this cluster, with extra settings.</summary>
     public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) => NewsstandCluster.CreateWebClient(Cluster, settings);
 
+    /// <summary>The web client behind real Kestrel with <see cref="EdgeSettings"/>, started on first use.</summary>
+    public Task<KestrelWebClient> EdgeAsync() => _edge ??= Task.Run(() => KestrelWebClient.Start(CreateWebClient(EdgeSettings)));
+
     public async Task DisposeAsync()
     {
+        if (_edge is not null)
+        {
+            await (await _edge).DisposeAsync();
+        }
         Http.Dispose();
         if (_web is not null)
         {
