@@ -69,7 +69,7 @@ def ensure_vendors(base):
         return len(have)
 
     def add(i):
-        login = {"id": 900000 + i, "username": f"vendor-login-{i}", "password": f"pw-{i}", "user_type": 2}
+        login = {"id": 900000 + i, "username": f"vendor-login-{i}", "password": f"vendor-password-{i}", "user_type": 2}
         s, b = request("POST", f"{base}/ch08/login/add", login)
         if s not in (200, 409):
             raise SystemExit(f"loading login {i} into {base}: {s} {b[:200]!r}")

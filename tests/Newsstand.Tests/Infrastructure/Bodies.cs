@@ -8,7 +8,8 @@ namespace Newsstand.Tests.Infrastructure;
 /// <summary>Valid request bodies, spelled exactly as an original client sends them.</summary>
 internal static class Bodies
 {
-    public static JsonObject Login(int id, string? username = null, string password = "s3cret!") => new()
+    /// <summary>A login body; the default password meets the password policy.</summary>
+    public static JsonObject Login(int id, string? username = null, string password = "s3cret-pass") => new()
     {
         ["id"] = id, ["username"] = username ?? $"user{id}", ["password"] = password, ["user_type"] = 1,
     };
