@@ -19,7 +19,7 @@ internal static class ClientHostingExtensions
         return builder;
     }
 
-    /// <summary>JSON contract, problem details, request limits and the OpenAPI document.</summary>
+    /// <summary>JSON contract, problem details, request limits, abuse limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
@@ -28,6 +28,7 @@ internal static class ClientHostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
         HeavyRequestAdmission.AddTo(builder);
+        AbuseLimits.AddTo(builder);
         return builder;
     }
 

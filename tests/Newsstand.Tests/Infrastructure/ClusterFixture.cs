@@ -16,8 +16,28 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     private WebApplicationFactory<Program>? _web;
     private Task<KestrelWebClient>? _edge;
 
-    /// <summary>Settings of the edge web client (<see cref="EdgeAsync"/>).</summary>
-    public static readonly (string Key, string Value)[] EdgeSettings = [];
+    /// <summary>
+    /// Limits of the edge web client (<see cref="EdgeAsync"/>): small abuse limits, so tests reach them
+    /// quickly. Tests on it use fresh usernames and client addresses.
+    /// </summary>
+    public static readonly (string Key, string Value)[] EdgeSettings =
+    [
+        ("AbuseLimits:VerifyPerUsername:Permits", "3"),
+        ("AbuseLimits:VerifyPerUsername:Window", "01:00:00"),
+        ("AbuseLimits:VerifyPerAddress:Permits", "6"),
+        ("AbuseLimits:VerifyPerAddress:Window", "01:00:00"),
+        ("AbuseLimits:AddPerUsername:Permits", "2"),
+        ("AbuseLimits:AddPerUsername:Window", "01:00:00"),
+        ("AbuseLimits:AddPerAddress:Permits", "4"),
+        ("AbuseLimits:AddPerAddress:Window", "01:00:00"),
+    ];
+
+    /// <summary>
+    /// Generous abuse limits for the shared in-process client: its requests all come from one (absent)
+    /// address, and tests other than the abuse tests must never meet a limit.
+    /// </summary>
+    private static readonly (string Key, string Value)[] UnlimitedAbuse =
+        [.. new[] { "VerifyPerUsername", "VerifyPerAddress", "AddPerUsername", "AddPerAddress" }.Select(limit => ($"AbuseLimits:{limit}:Permits", "1000000"))];
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -36,7 +56,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     public async Task InitializeAsync()
     {
         Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));
-        _web = CreateWebClient();
+        _web = CreateWebClient(UnlimitedAbuse);
         Http = _web.CreateClient();
     }
 
