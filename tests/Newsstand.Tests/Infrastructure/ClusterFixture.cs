@@ -17,8 +17,8 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     private Task<KestrelWebClient>? _edge;
 
     /// <summary>
-    /// Limits of the edge web client (<see cref="EdgeAsync"/>): small abuse limits, so tests reach them
-    /// quickly. Tests on it use fresh usernames and client addresses.
+    /// Limits of the edge web client (<see cref="EdgeAsync"/>): small abuse limits and short connection
+    /// timeouts, so tests reach them quickly. Tests on it use fresh usernames and client addresses.
     /// </summary>
     public static readonly (string Key, string Value)[] EdgeSettings =
     [
@@ -30,6 +30,10 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
         ("AbuseLimits:AddPerUsername:Window", "01:00:00"),
         ("AbuseLimits:AddPerAddress:Permits", "4"),
         ("AbuseLimits:AddPerAddress:Window", "01:00:00"),
+        ("ConnectionLimits:RequestHeadersTimeout", "00:00:01"),
+        ("ConnectionLimits:KeepAliveTimeout", "00:00:02"),
+        ("ConnectionLimits:MinRequestBodyDataRate", "1000"),
+        ("ConnectionLimits:DataRateGracePeriod", "00:00:02"),
     ];
 
     /// <summary>
