@@ -24,8 +24,8 @@ public sealed partial class SecretsTests
         // Assembled at run time, so this file itself never holds a match.
         { "private key", "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEow" },
         { "private key", "-----BEGIN " + "OPENSSH PRIVATE KEY-----" },
-        { "password in a connection string", "Host=db;Username=nsms;" + "Password=Tr0ub4dor&3" },
-        { "password in a connection string", "\"Server=sql;User Id=sa;" + "Pwd=hunter2hunter2;\"" },
+        { "password in a connection string", "Host=db;Username=nsms;Pass" + "word=Tr0ub4dor&3" },
+        { "password in a connection string", "\"Server=sql;User Id=sa;P" + "wd=hunter2hunter2;\"" },
         { "credentials in a URL", "redis://admin:" + "s3cr3tpass@cache:6379" },
         { "AWS access key", "AKIA" + "IOSFODNN7EXAMPLE" },
         { "GitHub token", "ghp_" + new string('a', 36) },
