@@ -18,6 +18,7 @@ internal static class LoginApi
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<HeavyRequestAdmission>().TimeAsync(context, next));
 
         heavy.MapPost("/add", AddAsync)
+            .RequireAbuseLimits<NewLogin>(limits => limits.Add, login => login.Username)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -30,6 +31,7 @@ internal static class LoginApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces username, user type and password of login `id`.");
         heavy.MapPost("/verify", VerifyAsync)
+            .RequireAbuseLimits<LoginCredentials>(limits => limits.Verify, credentials => credentials.Username)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -6,8 +6,8 @@ namespace Newsstand.Client.Binding;
 
 /// <summary>
 /// A request body of type <typeparamref name="T"/>, read and validated as a whole: media type (415),
-/// size (413), JSON syntax, then every field's presence and type, then the record's limits (400 naming
-/// each bad field). Nothing reaches a grain unless all of it passes.
+/// size (413), JSON syntax, then every field's text, presence and type, then the record's limits and
+/// rules (400 naming each bad field). Nothing reaches a grain unless all of it passes.
 /// </summary>
 internal sealed class JsonBody<T>(T value) where T : class
 {
@@ -20,7 +20,7 @@ internal sealed class JsonBody<T>(T value) where T : class
         var request = context.Request;
         if (!request.HasJsonContentType())
         {
-            throw RequestValidationException.For("body", "The body must be JSON (Content-Type: application/json).", StatusCodes.Status415UnsupportedMediaType);
+            throw BodyProblems.NotJsonError();
         }
         using var document = await ParseAsync(request, context.RequestAborted);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -42,7 +42,7 @@ internal sealed class JsonBody<T>(T value) where T : class
     {
         if (request.ContentLength > RequestLimits.MaxBodyBytes)
         {
-            throw TooLarge();
+            throw BodyProblems.TooLargeError();
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -51,7 +51,7 @@ internal sealed class JsonBody<T>(T value) where T : class
         {
             if (buffer.Length + read > RequestLimits.MaxBodyBytes)
             {
-                throw TooLarge();
+                throw BodyProblems.TooLargeError();
             }
             buffer.Write(chunk, 0, read);
         }
@@ -61,7 +61,9 @@ internal sealed class JsonBody<T>(T value) where T : class
         }
         catch (JsonException ex)
         {
-            throw RequestValidationException.For("body", $"The body is not valid JSON: {ex.Message}");
+            // The parser's own message quotes the offending character, which may be part of a password:
+            // only the position goes back.
+            throw RequestValidationException.For("body", $"The body is not valid JSON (line {ex.LineNumber + 1 ?? 1}, byte {ex.BytePositionInLine + 1 ?? 1}).");
         }
     }
 
@@ -83,7 +85,4 @@ internal sealed class JsonBody<T>(T value) where T : class
             }
         }
     }
-
-    private static RequestValidationException TooLarge() =>
-        RequestValidationException.For("body", $"The body is larger than {RequestLimits.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

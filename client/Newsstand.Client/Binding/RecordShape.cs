@@ -6,7 +6,8 @@ namespace Newsstand.Client.Binding;
 
 /// <summary>
 /// Checks a JSON object against the constructor of a request record before it is deserialized, so one
-/// answer names every missing, null or mistyped field (the serializer alone stops at the first).
+/// answer names every missing, null or mistyped field (the serializer alone stops at the first), and
+/// no text that is not Unicode reaches the serializer (which would fail on it).
 /// </summary>
 internal static class RecordShape<T>
 {
@@ -14,8 +15,29 @@ internal static class RecordShape<T>
 
     public static void Check(JsonElement body, Dictionary<string, string[]> errors)
     {
+        foreach (var property in body.EnumerateObject())
+        {
+            var wellFormedName = JsonText.HasWellFormedName(property);
+            if (wellFormedName && JsonText.IsWellFormed(property.Value))
+            {
+                continue;
+            }
+            if (wellFormedName && IsField(property.Name))
+            {
+                errors[property.Name] = ["The field must be well-formed Unicode text (invalid UTF-8 or an unpaired surrogate)."];
+            }
+            else
+            {
+                // Not a field of the record: name the body rather than echo what the client sent.
+                errors["body"] = ["The body has text that is not well-formed Unicode (invalid UTF-8 or an unpaired surrogate)."];
+            }
+        }
         foreach (var field in Fields)
         {
+            if (errors.ContainsKey(field.Name))
+            {
+                continue;
+            }
             if (!body.TryGetProperty(field.Name, out var value))
             {
                 errors[field.Name] = ["The field is required."];
@@ -45,6 +67,8 @@ internal static class RecordShape<T>
                 ? null : "The field must be a date as YYYY-MM-DD.",
         _ => throw new NotSupportedException($"{typeof(T).Name} has a field of type {type.Name}, which requests do not use."),
     };
+
+    private static bool IsField(string name) => Array.Exists(Fields, field => field.Name == name);
 
     private static Field[] Describe()
     {

@@ -51,12 +51,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         new(errors.ToDictionary())
         {
             Status = status,
+            // 413 and 415 take their title and errors from BodyProblems.Shape, like every other layer's.
             Title = status switch
             {
                 StatusCodes.Status409Conflict => "The write conflicts with a stored record.",
                 StatusCodes.Status422UnprocessableEntity => "The record refers to a record that does not exist.",
-                StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-                StatusCodes.Status415UnsupportedMediaType => "The request body has an unsupported media type.",
                 _ => "One or more fields are invalid.",
             },
         };

@@ -22,15 +22,16 @@ internal static class ClientHostingExtensions
         return builder;
     }
 
-    /// <summary>JSON contract, problem details, request limits and the OpenAPI document.</summary>
+    /// <summary>JSON contract, problem details, request and connection limits, abuse limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
-        builder.Services.AddOpenApi();
+        KestrelLimits.AddTo(builder);
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
         HeavyRequestAdmission.AddTo(builder);
+        AbuseLimits.AddTo(builder);
         return builder;
     }
 

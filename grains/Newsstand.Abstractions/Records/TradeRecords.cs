@@ -7,10 +7,10 @@ namespace Newsstand.Records;
 public sealed record BillingRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(0d, double.MaxValue)] double Payable,
-    [property: Id(2), Required, MaxLength(Limits.Name)] string ApprovedBy,
+    [property: Id(2), Required, Text(Limits.Name)] string ApprovedBy,
     [property: Id(3)] DateOnly DateApproved,
     [property: Id(4)] DateOnly DateBilled,
-    [property: Id(5), Required, MaxLength(Limits.Name)] string ReceivedBy,
+    [property: Id(5), Required, Text(Limits.Name)] string ReceivedBy,
     [property: Id(6)] DateOnly DateReceived,
     [property: Id(7), Range(0, int.MaxValue)] int TotalIssues,
     [property: Id(8), Range(Limits.MinId, int.MaxValue)] int VendorId,
@@ -19,8 +19,8 @@ public sealed record BillingRecord(
 [GenerateSerializer, Immutable, Alias("Newsstand.PublicationRecord"), Table("publication")]
 public sealed record PublicationRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
-    [property: Id(1), Required, MaxLength(Limits.LongName)] string Name,
-    [property: Id(2), Required, MaxLength(Limits.Name)] string Type,
+    [property: Id(1), Required, Text(Limits.LongName)] string Name,
+    [property: Id(2), Required, Text(Limits.Name)] string Type,
     [property: Id(3), Range(Limits.MinId, int.MaxValue)] int VendorId,
     [property: Id(4), Range(Limits.MinId, int.MaxValue)] int MessengerId) : ITableRecord;
 
@@ -28,9 +28,9 @@ public sealed record PublicationRecord(
 public sealed record ContentRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(Limits.MinId, int.MaxValue)] int PublicationId,
-    [property: Id(2), Required, MaxLength(Limits.LongName)] string Headline,
-    [property: Id(3), Required] string Content,
-    [property: Id(4), Required, MaxLength(Limits.ContentType)] string ContentType,
+    [property: Id(2), Required, Text(Limits.LongName)] string Headline,
+    [property: Id(3), Required, Text] string Content,
+    [property: Id(4), Required, Text(Limits.ContentType)] string ContentType,
     [property: Id(5)] DateOnly DatePublished) : ITableRecord;
 
 [GenerateSerializer, Immutable, Alias("Newsstand.SalesRecord"), Table("sales")]
@@ -47,7 +47,7 @@ public sealed record SalesRecord(
 public sealed record SubscriptionRecord(
     [property: Id(0), Range(Limits.MinId, int.MaxValue)] int Id,
     [property: Id(1), Range(Limits.MinId, int.MaxValue)] int CustomerId,
-    [property: Id(2), Required, MaxLength(Limits.LongName)] string Branch,
+    [property: Id(2), Required, Text(Limits.LongName)] string Branch,
     [property: Id(3), Range(0d, double.MaxValue)] double Price,
     [property: Id(4), Range(0, int.MaxValue)] int Qty,
     [property: Id(5)] DateOnly DatePurchased) : ITableRecord;

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Records;
@@ -46,6 +47,11 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
             {
                 // Column names are the API's field names, by the same policy as the JSON.
                 property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
+                // Text limits are the records' own (characters, as varchar counts them).
+                if (property.PropertyInfo?.GetCustomAttribute<TextAttribute>() is { MaxLength: < int.MaxValue } text)
+                {
+                    property.SetMaxLength(text.MaxLength);
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,7 +8,8 @@ namespace Newsstand.Tests.Infrastructure;
 /// <summary>Valid request bodies, spelled exactly as an original client sends them.</summary>
 internal static class Bodies
 {
-    public static JsonObject Login(int id, string? username = null, string password = "s3cret!") => new()
+    /// <summary>A login body; the default password meets the password policy.</summary>
+    public static JsonObject Login(int id, string? username = null, string password = "s3cret-pass") => new()
     {
         ["id"] = id, ["username"] = username ?? $"user{id}", ["password"] = password, ["user_type"] = 1,
     };
@@ -100,6 +102,27 @@ internal static class Bodies
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>
+    /// <paramref name="body"/> as UTF-8 bytes with the value of <paramref name="field"/> replaced by raw bytes
+    /// (spliced between the quotes as they are: invalid UTF-8, or escapes such as <c>\ud800</c>).
+    /// </summary>
+    public static byte[] WithRawText(JsonObject body, string field, byte[] raw)
+    {
+        const string Marker = "@@raw@@";
+        var copy = body.DeepClone().AsObject();
+        copy[field] = Marker;
+        var json = Encoding.UTF8.GetBytes(Compact(copy));
+        var at = json.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker));
+        return [.. json[..at], .. raw, .. json[(at + Marker.Length)..]];
+    }
+
+    public static async Task<HttpResponseMessage> SendRawAsync(this HttpClient http, HttpMethod method, string path, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        return await http.SendAsync(new HttpRequestMessage(method, path) { Content = content });
     }
 
     public static string Compact(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });

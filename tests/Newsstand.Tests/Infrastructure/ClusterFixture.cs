@@ -14,6 +14,34 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _web;
+    private Task<KestrelWebClient>? _edge;
+
+    /// <summary>
+    /// Limits of the edge web client (<see cref="EdgeAsync"/>): small abuse limits and short connection
+    /// timeouts, so tests reach them quickly. Tests on it use fresh usernames and client addresses.
+    /// </summary>
+    public static readonly (string Key, string Value)[] EdgeSettings =
+    [
+        ("AbuseLimits:VerifyPerUsername:Permits", "3"),
+        ("AbuseLimits:VerifyPerUsername:Window", "01:00:00"),
+        ("AbuseLimits:VerifyPerAddress:Permits", "6"),
+        ("AbuseLimits:VerifyPerAddress:Window", "01:00:00"),
+        ("AbuseLimits:AddPerUsername:Permits", "2"),
+        ("AbuseLimits:AddPerUsername:Window", "01:00:00"),
+        ("AbuseLimits:AddPerAddress:Permits", "4"),
+        ("AbuseLimits:AddPerAddress:Window", "01:00:00"),
+        ("ConnectionLimits:RequestHeadersTimeout", "00:00:01"),
+        ("ConnectionLimits:KeepAliveTimeout", "00:00:02"),
+        ("ConnectionLimits:MinRequestBodyDataRate", "1000"),
+        ("ConnectionLimits:DataRateGracePeriod", "00:00:02"),
+    ];
+
+    /// <summary>
+    /// Generous abuse limits for the shared in-process client: its requests all come from one (absent)
+    /// address, and tests other than the abuse tests must never meet a limit.
+    /// </summary>
+    private static readonly (string Key, string Value)[] UnlimitedAbuse =
+        [.. new[] { "VerifyPerUsername", "VerifyPerAddress", "AddPerUsername", "AddPerAddress" }.Select(limit => ($"AbuseLimits:{limit}:Permits", "1000000"))];
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -34,26 +62,22 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     public async Task InitializeAsync()
     {
         Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));
-        _web = CreateWebClient();
+        _web = CreateWebClient(UnlimitedAbuse);
         Http = _web.CreateClient();
     }
 
     /// <summary>Another instance of the real web client on this cluster, with extra settings.</summary>
-    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
-                .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
-                .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-        });
+    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) => NewsstandCluster.CreateWebClient(Cluster, settings);
+
+    /// <summary>The web client behind real Kestrel with <see cref="EdgeSettings"/>, started on first use.</summary>
+    public Task<KestrelWebClient> EdgeAsync() => _edge ??= Task.Run(() => KestrelWebClient.Start(CreateWebClient(EdgeSettings)));
 
     public async Task DisposeAsync()
     {
+        if (_edge is not null)
+        {
+            await (await _edge).DisposeAsync();
+        }
         Http.Dispose();
         if (_web is not null)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Newsstand.Hosting;
@@ -23,6 +25,20 @@ internal static class NewsstandCluster
         await cluster.DeployAsync();
         return cluster;
     }
+
+    /// <summary>The real web client, connected to <paramref name="cluster"/>'s gateway, with extra settings.</summary>
+    public static WebApplicationFactory<Program> CreateWebClient(TestCluster cluster, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Orleans:ClusterId", cluster.Options.ClusterId)
+                .UseSetting("Orleans:ServiceId", cluster.Options.ServiceId)
+                .UseSetting("Orleans:GatewayPorts:0", cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(CultureInfo.InvariantCulture));
+            web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
 
     /// <summary>Test settings: cheap hashes, and a small lane the lane tests can fill deterministically.</summary>
     public static Dictionary<string, string?> Settings(string dataDirectory, string? postgres = null) => new()

@@ -22,6 +22,9 @@ public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The real web client on this cluster.</summary>
+    public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> CreateWebClient() => NewsstandCluster.CreateWebClient(Cluster);
+
     NewsstandDbContext IStorageFixture.OpenDatabase() => ((IStorageFixture)this).Database.CreateContext();
 
     NewsstandDb IStorageFixture.Database => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>();
