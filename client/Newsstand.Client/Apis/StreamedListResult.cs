@@ -30,6 +30,12 @@ internal sealed partial class StreamedListResult(Func<ListRead, Task<ListSlice>>
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         var body = response.BodyWriter;
+        if (HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            // The headers say what a GET would: a length when the answer fits one slice. No body, so no walk.
+            response.ContentLength = slice.Done ? slice.Json.Length + 2 : null;
+            return;
+        }
         if (slice.Done)
         {
             response.ContentLength = slice.Json.Length + 2;

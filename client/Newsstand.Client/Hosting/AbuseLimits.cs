@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Newsstand.Client.Binding;
+using Newsstand.Records;
 
 namespace Newsstand.Client.Hosting;
 
@@ -53,8 +54,8 @@ internal sealed partial class AbuseLimits : IDisposable
     internal readonly record struct Attempt(string Username, string Address)
     {
         public static Attempt Of(HttpContext context, string username) =>
-            // Usernames differing only in case or surrounding spaces share a window, whatever the accounts are.
-            new(username.Trim().ToUpperInvariant(), AddressKey(context.Connection.RemoteIpAddress));
+            // All spellings of one username (case, surrounding spaces, Unicode form) share a window.
+            new(Usernames.Canonical(username), AddressKey(context.Connection.RemoteIpAddress));
 
         /// <summary>IPv6 clients are counted by their /64 network: one host usually holds a whole /64.</summary>
         private static string AddressKey(IPAddress? address) => address switch

@@ -25,4 +25,8 @@ public interface ITableIndex : IGrainWithIntegerKey
 {
     /// <summary>How many rows the table holds.</summary>
     Task<long> CountAsync();
+
+    /// <summary>Wakes the table's first chunk, so that everything a read needs is loaded and compiled before
+    /// the first request; answers the row count.</summary>
+    Task<long> WarmAsync();
 }

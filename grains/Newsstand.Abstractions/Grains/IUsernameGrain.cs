@@ -3,7 +3,7 @@ using Newsstand.Records;
 namespace Newsstand.Grains;
 
 /// <summary>
-/// The owner of one username (key: <see cref="Usernames.Key"/>): it keeps usernames unique across all
+/// The owner of one username (key: its <see cref="Usernames.Canonical"/> form): it keeps usernames unique across all
 /// login chunks and finds the login a username belongs to.
 /// </summary>
 public interface IUsernameGrain : IGrainWithStringKey

@@ -24,7 +24,7 @@ public static class TableGrains
         grains.GetGrain<ILoginChunkGrain>(TableSchema.ChunkOf(id));
 
     public static IUsernameGrain Username(this IGrainFactory grains, string username) =>
-        grains.GetGrain<IUsernameGrain>(Usernames.Key(username));
+        grains.GetGrain<IUsernameGrain>(Usernames.Canonical(username));
 
     /// <summary>Every row of the table in id order, fetched in batches of <paramref name="batchSize"/>: constant memory at any table size.</summary>
     public static async IAsyncEnumerable<TRecord> ScanAsync<TRecord>(this IGrainFactory grains, int batchSize = 256,

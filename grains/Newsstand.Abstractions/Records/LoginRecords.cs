@@ -12,7 +12,8 @@ public sealed record LoginView(
 
 /// <summary>
 /// A login body for add and update: carries the plain password to the silo, which only stores its hash.
-/// The password must meet the <see cref="PasswordPolicy"/>.
+/// The password must meet the <see cref="PasswordPolicy"/>; the username is stored in its
+/// <see cref="Usernames.Canonical"/> form.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.NewLogin")]
 public sealed record NewLogin(
@@ -24,6 +25,10 @@ public sealed record NewLogin(
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Usernames.Problem(Username) is { } username)
+        {
+            yield return new ValidationResult(username, [nameof(Username)]);
+        }
         if (PasswordPolicy.Problem(Password, Username) is { } problem)
         {
             yield return new ValidationResult(problem, [nameof(Password)]);

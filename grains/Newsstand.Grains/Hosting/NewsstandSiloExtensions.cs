@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Records;
@@ -33,6 +34,9 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<HashingLane>();
         services.AddSingleton<DecoyPassword>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MemoryReclaimer>();
+        services.AddHostedService(provider => provider.GetRequiredService<MemoryReclaimer>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
         return silo;

@@ -14,4 +14,9 @@ public sealed class TableOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:01", "1.00:00:00")]
     public TimeSpan ChunkIdleAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>After this many rows of chunks that went idle have been released, the silo collects garbage so the
+    /// memory really goes back to the system (an idle process would otherwise never collect).</summary>
+    [Range(1, int.MaxValue)]
+    public int ReclaimAfterRows { get; set; } = 64 * 1024;
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Hosting;
 using Newsstand.Records;
 using Newsstand.Security;
 using Orleans.Concurrency;
@@ -15,8 +16,8 @@ namespace Newsstand.Tables;
 /// write fails, so usernames stay unique across chunks.
 /// </summary>
 [Reentrant] // State changes only in the synchronous tail after a commit; two writes of one id never overlap.
-internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, PasswordHasher hasher, DecoyPassword decoy, ILogger<LoginChunkGrain> logger)
-    : TableChunkGrain<LoginEntity, LoginView>(db, logger), ILoginChunkGrain
+internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, PasswordHasher hasher, DecoyPassword decoy, MemoryReclaimer memory, ILogger<LoginChunkGrain> logger)
+    : TableChunkGrain<LoginEntity, LoginView>(db, memory, logger), ILoginChunkGrain
 {
     public async Task<LoginView> AddAsync(NewLogin login)
     {
@@ -46,7 +47,7 @@ internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, 
         try
         {
             var previous = Rows.Find(login.Id)!.Username;
-            var renamed = Usernames.Key(previous) != Usernames.Key(login.Username);
+            var renamed = previous != Usernames.Canonical(login.Username);
             var row = await WriteClaimingAsync(login, Db.UpdateAsync, claim: renamed);
             indexed = CommittedAsync(row);
             if (renamed)
@@ -65,7 +66,7 @@ internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, 
     public async Task<LoginView?> VerifyAsync(int id, LoginCredentials credentials)
     {
         var row = Rows.Find(id);
-        if (row is null || Usernames.Key(row.Username) != Usernames.Key(credentials.Username))
+        if (row is null || row.Username != Usernames.Canonical(credentials.Username))
         {
             await decoy.VerifyAsync(credentials.Password);
             return null;
@@ -88,7 +89,7 @@ internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, 
         try
         {
             var hash = await lane.RunAsync(() => hasher.Hash(login.Password));
-            var row = new LoginEntity(login.Id, login.Username, hash, login.UserType);
+            var row = new LoginEntity(login.Id, Usernames.Canonical(login.Username), hash, login.UserType);
             await write(row);
             written = true;
             return row;

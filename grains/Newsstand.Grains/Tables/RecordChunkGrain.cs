@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Grains;
+using Newsstand.Hosting;
 using Newsstand.Records;
 using Orleans.Concurrency;
 
@@ -12,8 +13,8 @@ namespace Newsstand.Tables;
 /// missing one (422), so a rejected row changes nothing.
 /// </summary>
 [Reentrant] // State changes only in the synchronous tail after a commit; two writes of one id never overlap.
-internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, ILogger<RecordChunkGrain<TRecord>> logger)
-    : TableChunkGrain<TRecord, TRecord>(db, logger), IRecordChunkGrain<TRecord>
+internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer memory, ILogger<RecordChunkGrain<TRecord>> logger)
+    : TableChunkGrain<TRecord, TRecord>(db, memory, logger), IRecordChunkGrain<TRecord>
     where TRecord : class, ITableRecord
 {
     public async Task<TRecord> AddAsync(TRecord record)

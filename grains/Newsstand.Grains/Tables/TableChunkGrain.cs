@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Hosting;
 using Newsstand.Records;
 
 namespace Newsstand.Tables;
@@ -14,7 +15,7 @@ namespace Newsstand.Tables;
 /// table's index learns the chunk's new row count before the writer gets its answer, so a page read
 /// right after an acknowledged write sees it.
 /// </summary>
-internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, ILogger logger) : Grain, ITableChunkGrain<TView>
+internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, MemoryReclaimer memory, ILogger logger) : Grain, ITableChunkGrain<TView>
     where TRow : class, ITableRecord
     where TView : ITableRecord
 {
@@ -40,6 +41,12 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, ILo
             .OrderBy(r => EF.Property<int>(r, nameof(ITableRecord.Id)))
             .ToListAsync(cancellationToken));
         Rows = new ChunkRows<TRow>(rows);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        memory.Released(Rows.Count);
+        return Task.CompletedTask;
     }
 
     public Task<bool> ContainsAsync(int id)

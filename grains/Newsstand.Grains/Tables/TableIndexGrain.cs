@@ -47,6 +47,15 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
 
     public Task<long> CountAsync() => Task.FromResult(_rows);
 
+    public async Task<long> WarmAsync()
+    {
+        if (_chunks.Count > 0)
+        {
+            await GrainFactory.TableChunk<TRecord>(_chunks.Keys[0]).ReadRowsAsync(new ChunkRead(0, 0, 1, SliceBytes, Passing: false));
+        }
+        return _rows;
+    }
+
     public Task ReportChunkAsync(long chunk, int rows)
     {
         _rows += rows - _chunks.GetValueOrDefault(chunk);

@@ -108,6 +108,40 @@ public sealed class LoginRoutesTests(ClusterFixture fixture)
         Assert.NotNull((await Bodies.ProblemAsync(response))["errors"]!["username"]);
     }
 
+    [Theory]
+    [InlineData("alice#", "Alice#")]
+    [InlineData("alice#", "ALICE# ")]
+    [InlineData("#jose\u0301", "#jos\u00e9")]
+    [InlineData(" #Jos\u00e9", "#JOSE\u0301")]
+    public async Task SpellingsOfOneUsernameAreOneAccount(string first, string second)
+    {
+        // '#' stands for a number that makes the name unique to this run.
+        var unique = Ids.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (first, second) = (first.Replace("#", unique, StringComparison.Ordinal), second.Replace("#", unique, StringComparison.Ordinal));
+        var stored = await _http.AddAsync("login", Bodies.Login(Ids.Next(), first));
+
+        using var twin = await _http.PostAsync("/ch08/login/add", Bodies.Login(Ids.Next(), second));
+        using var verify = await _http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = second, ["password"] = "s3cret-pass" });
+
+        Assert.Equal(HttpStatusCode.Conflict, twin.StatusCode);
+        Assert.NotNull((await Bodies.ProblemAsync(twin))["errors"]!["username"]);
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        var canonical = first.Trim().Normalize(System.Text.NormalizationForm.FormC).ToLowerInvariant();
+        Assert.Equal(canonical, (string?)stored["username"]);
+        Assert.Equal(canonical, (string?)JsonNode.Parse(await verify.Content.ReadAsStringAsync())!["username"]);
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    public async Task ABlankUsernameIsRejected(string username)
+    {
+        using var response = await _http.PostAsync("/ch08/login/add", Bodies.Login(Ids.Next(), username));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await Bodies.ProblemAsync(response))["errors"]!["username"]);
+    }
+
     [Fact]
     public async Task LoginRecordsAreListedWithoutPasswords()
     {

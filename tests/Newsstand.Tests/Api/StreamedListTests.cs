@@ -36,6 +36,20 @@ public sealed class StreamedListTests
     }
 
     [Fact]
+    public async Task AHeadRequestReadsOneSliceAndWritesNoBody()
+    {
+        var context = NewContext(new MemoryStream());
+        context.Request.Method = HttpMethods.Head;
+        var reads = 0;
+
+        await new StreamedListResult(read => { reads++; return Task.FromResult(Slice(1, 3)); }, Page.All).ExecuteAsync(context);
+
+        Assert.Equal(1, reads);
+        Assert.Equal("", Body(context));
+        Assert.Null(context.Response.ContentLength);
+    }
+
+    [Fact]
     public async Task TheWalkStopsAsSoonAsTheClientGoesAway()
     {
         using var gone = new CancellationTokenSource();
