@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
 using Newsstand.Grains;
@@ -30,6 +29,8 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
 
     private readonly SortedList<long, int> _chunks = [];
     private readonly Dictionary<ListRead, ListSlice> _answers = [];
+    // _starts[i]: rows in the chunks before the i-th; rebuilt on the first read after a report.
+    private long[]? _starts;
     private long _rows;
     private long _version;
 
@@ -49,10 +50,9 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
 
     public async Task<long> WarmAsync()
     {
-        if (_chunks.Count > 0)
-        {
-            await GrainFactory.TableChunk<TRecord>(_chunks.Keys[0]).ReadRowsAsync(new ChunkRead(0, 0, 1, SliceBytes, Passing: false));
-        }
+        // One row each way (records and JSON): compiles the queries and serializers every later read uses.
+        await ReadRowsAsync(new ListRead(0, 0, 1), 1);
+        await ReadJsonAsync(new ListRead(0, 0, 1));
         return _rows;
     }
 
@@ -60,6 +60,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
     {
         _rows += rows - _chunks.GetValueOrDefault(chunk);
         _chunks[chunk] = rows;
+        _starts = null;
         _version++;
         _answers.Clear();
         return Task.CompletedTask;
@@ -72,22 +73,19 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
             return known;
         }
         var version = _version;
-        var json = new ArrayBufferWriter<byte>();
+        var parts = new List<byte[]>(1);
+        var bytes = 0;
         var walk = await WalkAsync(read, SliceRows, async (chunk, chunkRead) =>
         {
-            chunkRead = chunkRead with { MaxBytes = SliceBytes - json.WrittenCount };
-            var slice = await GrainFactory.TableChunk<TRecord>(chunk).ReadJsonAsync(chunkRead);
+            var slice = await GrainFactory.TableChunk<TRecord>(chunk).ReadJsonAsync(chunkRead with { MaxBytes = SliceBytes - bytes });
             if (slice.Count > 0)
             {
-                if (json.WrittenCount > 0)
-                {
-                    json.Write(","u8);
-                }
-                json.Write(slice.Content);
+                parts.Add(slice.Content);
+                bytes += slice.Content.Length;
             }
-            return (slice.Count, slice.Skipped, slice.LastId, slice.End, json.WrittenCount >= SliceBytes);
+            return (slice.Count, slice.Skipped, slice.LastId, slice.End, bytes >= SliceBytes);
         });
-        var answer = new ListSlice(json.WrittenSpan.ToArray(), walk.Count, walk.LastId, walk.Done);
+        var answer = new ListSlice(Join(parts), walk.Count, walk.LastId, walk.Done);
         if (answer.Done && version == _version && answer.Json.Length <= CachedBytes)
         {
             if (_answers.Count >= CachedAnswers)
@@ -146,16 +144,57 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
         {
             return (AtOrAfter(TableSchema.ChunkOf(read.AfterId)), read.Skip);
         }
-        var skip = read.Skip;
-        foreach (var (chunk, rows) in _chunks)
+        if (read.Skip >= _rows)
         {
-            if (skip < rows)
-            {
-                return (chunk, skip);
-            }
-            skip -= rows;
+            return (null, 0);
         }
-        return (null, 0);
+        var starts = _starts ??= Starts();
+        // The last chunk that starts at or before the row to skip to.
+        int low = 0, high = starts.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >> 1;
+            if (starts[mid] <= read.Skip)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return (_chunks.Keys[low - 1], (int)(read.Skip - starts[low - 1]));
+    }
+
+    private long[] Starts()
+    {
+        var starts = new long[_chunks.Count];
+        for (var i = 1; i < starts.Length; i++)
+        {
+            starts[i] = starts[i - 1] + _chunks.Values[i - 1];
+        }
+        return starts;
+    }
+
+    /// <summary>The parts as one run of array elements; a single part (the usual page) is passed on as it is.</summary>
+    private static byte[] Join(List<byte[]> parts)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+        var joined = new byte[parts.Sum(p => p.Length) + Math.Max(0, parts.Count - 1)];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            if (at > 0)
+            {
+                joined[at++] = (byte)',';
+            }
+            part.CopyTo(joined, at);
+            at += part.Length;
+        }
+        return joined;
     }
 
     private long? Next(long chunk) => AtOrAfter(chunk + 1);
