@@ -22,6 +22,18 @@ internal static class QueryValues
         (errors ??= [])[name] = [$"The parameter must be one whole number from {min} to {max}."];
         return null;
     }
+
+    /// <summary>The parameter as a date (<c>YYYY-MM-DD</c>); absent or bad, it is recorded in <paramref name="errors"/>.</summary>
+    public static DateOnly? RequiredDate(HttpContext context, string name, ref Dictionary<string, string[]>? errors)
+    {
+        var raw = context.Request.Query[name];
+        if (raw.Count == 1 && DateOnly.TryParseExact(raw[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+        (errors ??= [])[name] = [raw.Count == 0 ? "The parameter is required." : "The parameter must be one date as YYYY-MM-DD."];
+        return null;
+    }
 }
 
 /// <summary>The optional <c>limit</c> and <c>offset</c> of a list route.</summary>

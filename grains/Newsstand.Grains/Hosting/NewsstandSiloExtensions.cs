@@ -35,6 +35,7 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<DecoyPassword>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
+        services.AddWorkloads();
         return silo;
     }
 
