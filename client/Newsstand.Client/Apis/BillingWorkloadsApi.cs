@@ -18,9 +18,12 @@ internal static class BillingWorkloadsApi
         var group = routes.MapGroup("/ch08/billing").WithTags("Workloads: billing");
 
         group.MapPost("/save/csv", SaveCsvAsync)
+            .WithDateQuery(BillingDateQuery.Name, "The billing date (YYYY-MM-DD) whose billings the sheet lists.")
             .ProducesValidationProblem()
             .WithSummary("Starts a background job writing the billing sheet of billing_date to billing-<date>.csv (or returns the job already running for that date).");
         group.MapGet("/jobs/{job_id}", GetJobAsync)
+            .WithQuery("wait", "Seconds (1-20) to wait for the job to finish before answering; 0 or absent answers at once.", required: false,
+                QueryParameterDocs.Integer(0, LongestWaitSeconds))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A billing sheet job: status (queued, running, succeeded, failed), progress, total payable, file name. With wait=N (1-20) it answers once the job finished or after N seconds.");
@@ -31,7 +34,9 @@ internal static class BillingWorkloadsApi
             .WithSummary("The sheet a succeeded job wrote (text/csv).");
         group.MapPost("/total/payable", async Task<Ok<PayableTotal>> (BillingDateQuery date, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IPayableTotalTaskGrain>(date.Key).ComputeAsync()))
+            .WithDateQuery(BillingDateQuery.Name, "The billing date (YYYY-MM-DD) whose payable is summed.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Sums payable of the billings billed on billing_date: a task grain retrying transient faults (up to 5 tries, exponential backoff with jitter); 503 with Retry-After when they persist.");
 

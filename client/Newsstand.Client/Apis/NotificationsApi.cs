@@ -15,6 +15,7 @@ internal static class NotificationsApi
         routes.MapGet("/ch08/notifications/sse", (TopicQuery topic, HttpContext context, StreamSubscriptions subscriptions, TimeProvider time) =>
                 ServerSentEvents.WriteAsync(context, Events(subscriptions, topic, context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time))
             .WithTags("Workloads: notifications")
+            .WithQuery("topic", "The workload whose notifications to follow.", required: true, QueryParameterDocs.OneOf(NotificationTopics.All))
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
             .WithSummary("Server-sent events of one topic (quota, monitor or jobs) from now on: id, event and JSON data per notification, a heartbeat comment every 15 s.");

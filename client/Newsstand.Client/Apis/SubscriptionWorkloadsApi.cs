@@ -14,6 +14,8 @@ internal static class SubscriptionWorkloadsApi
 
         group.MapPost("/dated", async Task<Ok<IReadOnlyList<string>>> (DateRangeQuery range, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ISubscriptionDatedGrain>(0).FilterAsync(range.MinDate, range.MaxDate)))
+            .WithDateQuery("min_date", "First purchase date included (YYYY-MM-DD).")
+            .WithDateQuery("max_date", "Last purchase date included (YYYY-MM-DD); not before min_date.")
             .ProducesValidationProblem()
             .WithSummary("Subscriptions purchased from min_date to max_date (both included) as \"<branch> <price*qty> <date_purchased>\".");
         group.MapGet("/monitor/total", async Task<Ok<ContentAnswer>> (IGrainFactory grains) =>

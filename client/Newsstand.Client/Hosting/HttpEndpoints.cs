@@ -7,7 +7,8 @@ namespace Newsstand.Client.Hosting;
 /// <summary>
 /// Kestrel endpoints for HTTP/2: an HTTPS port speaking HTTP/1.1 and HTTP/2 (chosen by ALPN), and an h2c port
 /// speaking HTTP/2 only (cleartext HTTP/2 needs prior knowledge: there is no upgrade from HTTP/1.1). Endpoints
-/// set here replace the <c>Urls</c> setting in Kestrel, so the URLs are bound here too, as HTTP/1.1 and HTTP/2.
+/// set here replace the <c>Urls</c> setting in Kestrel, so the URLs are bound here too, as before (HTTP/1.1, and HTTP/2 on an https URL); Kestrel then logs once
+/// that it is "overriding" the URLs, which it is not: they are among the endpoints.
 /// </summary>
 internal static class HttpEndpoints
 {
@@ -20,15 +21,15 @@ internal static class HttpEndpoints
             return builder;
         }
         var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        builder.WebHost.UseUrls();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var endpoints = kestrel.ApplicationServices.GetRequiredService<IOptions<HttpEndpointOptions>>().Value;
             foreach (var url in urls)
             {
                 var address = BindingAddress.Parse(url);
-                Listen(kestrel, address.Host, address.Port, HttpProtocols.Http1AndHttp2,
-                    address.Scheme == Uri.UriSchemeHttps ? listen => listen.UseHttps() : null);
+                var secure = address.Scheme == Uri.UriSchemeHttps;
+                Listen(kestrel, address.Host, address.Port, secure ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1,
+                    secure ? listen => listen.UseHttps() : null);
             }
             if (endpoints.HttpsPort is { } https)
             {

@@ -10,12 +10,14 @@ namespace Newsstand.Hosting;
 /// When the silo has started (schema migrated, it is active): billing jobs recorded as queued or running are
 /// resumed (a crash or a shutdown left them so), and the subscription monitor is activated, which restarts
 /// its timer if it was running. Every silo does this at start; a job or monitor already running elsewhere
-/// is left as it is.
+/// is left as it is. When the silo stops, the first thing it does (before grains are deactivated and before
+/// grain calls fail) is to tell running jobs through <see cref="SiloStopping"/>, so they stop resumable.
 /// </summary>
-internal sealed partial class WorkloadRecovery(NewsstandDb db, IGrainFactory grains, ILogger<WorkloadRecovery> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed partial class WorkloadRecovery(NewsstandDb db, IGrainFactory grains, SiloStopping stopping, ILogger<WorkloadRecovery> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(WorkloadRecovery), ServiceLifecycleStage.Active, RecoverAsync);
+        lifecycle.Subscribe(nameof(WorkloadRecovery), ServiceLifecycleStage.Active, RecoverAsync, stopping.SignalAsync);
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {

@@ -26,6 +26,7 @@ internal static class WorkloadServices
         services.AddSingleton<ProfileProtector>();
         services.AddSingleton<TaskRetryPolicy>();
         services.TryAddSingleton<IBillingLedger, DatabaseBillingLedger>();
+        services.AddSingleton<SiloStopping>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkloadRecovery>();
         return services;
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Hosting;
 using Newsstand.Records;
 using Orleans.Concurrency;
 
@@ -23,6 +24,7 @@ namespace Newsstand.Workloads;
 internal sealed partial class BillingSheetJobGrain(
     NewsstandDb db,
     IOptions<DatabaseOptions> database,
+    SiloStopping stopping,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILogger<BillingSheetJobGrain> logger) : Grain, IBillingSheetJobGrain
 {
@@ -132,7 +134,7 @@ internal sealed partial class BillingSheetJobGrain(
 
     private void StartRun()
     {
-        _stop = new CancellationTokenSource();
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         if (_finished.Task.IsCompleted)
         {
             _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -156,8 +158,9 @@ internal sealed partial class BillingSheetJobGrain(
             _job = _job with { Status = JobStates.Succeeded, Lines = lines, TotalPayable = total, FinishedAt = time.GetUtcNow() };
             await SaveAsync();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // The silo is stopping (its grain calls may fail from now on, too): the job is left to be resumed.
             _job = _job! with { Status = JobStates.Queued, Error = "Interrupted by a shutdown; it runs again from the start when its silo is back." };
             await TrySaveAsync();
         }

@@ -15,9 +15,13 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _web;
 
+    public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
+
+    public string DataDirectory => _dataDirectory;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -33,7 +37,10 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 
     public async Task InitializeAsync()
     {
-        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));
+        var settings = NewsstandCluster.Settings(_dataDirectory);
+        // Real time here: a started monitor publishes a total every second (the feed tests wait for one).
+        settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
+        Cluster = await NewsstandCluster.StartAsync(settings);
         _web = CreateWebClient();
         Http = _web.CreateClient();
     }

@@ -11,7 +11,7 @@ namespace Newsstand.Tests.Infrastructure;
 /// </summary>
 internal static class NewsstandCluster
 {
-    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(1);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -19,6 +19,7 @@ internal static class NewsstandCluster
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.AddSiloBuilderConfigurator<GrainsConfigurator>();
         builder.AddClientBuilderConfigurator<StreamsConfigurator>();
+        configure?.Invoke(builder);
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
