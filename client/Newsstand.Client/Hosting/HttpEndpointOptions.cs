@@ -18,7 +18,7 @@ public sealed class HttpEndpointOptions : IValidatableObject
     [Range(1, 65535)]
     public int? HttpsPort { get; set; }
 
-    /// <summary>The server certificate: a PKCS#12 (.pfx) file, or a PEM certificate with its key in a .key file beside it.</summary>
+    /// <summary>The server certificate with its private key: a PKCS#12 (.pfx) file.</summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>Password of the certificate file (env <c>HttpEndpoints__CertificatePassword</c>; never in the repository).</summary>

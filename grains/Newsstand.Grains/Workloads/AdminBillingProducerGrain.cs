@@ -8,37 +8,33 @@ namespace Newsstand.Workloads;
 /// <summary>
 /// The producer of the admins' billing sheet: walks the admin table with the batched scan and, per batch of
 /// admins, reads their billings with one indexed query (billing.admin_id). It yields as the consumer pulls,
-/// so it never runs more than one enumeration batch ahead. One activation per pipeline run, gone after it.
+/// so it never runs more than one enumeration batch ahead. One activation per pipeline run.
 /// </summary>
+// One activation per pipeline run; it is not deactivated from inside the enumeration (the caller's last
+// pull for "done" still needs it), so idle runs are collected soon after instead.
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class AdminBillingProducerGrain(NewsstandDb db) : Grain, IAdminBillingProducerGrain
 {
     public const int AdminBatch = 256;
 
     public async IAsyncEnumerable<AdminBillings> ProduceAsync()
     {
-        try
+        var admins = new List<AdminRecord>(AdminBatch);
+        await foreach (var admin in GrainFactory.ScanAsync<AdminRecord>(AdminBatch))
         {
-            var admins = new List<AdminRecord>(AdminBatch);
-            await foreach (var admin in GrainFactory.ScanAsync<AdminRecord>(AdminBatch))
+            admins.Add(admin);
+            if (admins.Count == AdminBatch)
             {
-                admins.Add(admin);
-                if (admins.Count == AdminBatch)
+                foreach (var item in await WithBillingsAsync(admins))
                 {
-                    foreach (var item in await WithBillingsAsync(admins))
-                    {
-                        yield return item;
-                    }
-                    admins.Clear();
+                    yield return item;
                 }
-            }
-            foreach (var item in await WithBillingsAsync(admins))
-            {
-                yield return item;
+                admins.Clear();
             }
         }
-        finally
+        foreach (var item in await WithBillingsAsync(admins))
         {
-            DeactivateOnIdle();
+            yield return item;
         }
     }
 

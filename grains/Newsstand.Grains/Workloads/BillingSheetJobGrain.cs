@@ -66,7 +66,7 @@ internal sealed partial class BillingSheetJobGrain(
             return existing.View;
         }
         var job = new BillingJobEntity(JobId, billingDate, JobStates.Queued, 0, 0, 0, null, BillingSheetFile.FileNameOf(billingDate), null,
-            time.GetUtcNow(), null, null, 0);
+            Now(), null, null, 0);
         await db.InsertAsync(job);
         _job = job;
         await PublishAsync();
@@ -150,12 +150,12 @@ internal sealed partial class BillingSheetJobGrain(
         {
             _job = _job! with
             {
-                Status = JobStates.Running, StartedAt = time.GetUtcNow(), FinishedAt = null, Attempts = _job.Attempts + 1,
+                Status = JobStates.Running, StartedAt = Now(), FinishedAt = null, Attempts = _job.Attempts + 1,
                 RowsScanned = 0, RowsTotal = 0, Lines = 0, TotalPayable = null, Error = null,
             };
             await SaveAsync();
             var (lines, total) = await WriteSheetAsync(_job.BillingDate, cancellationToken);
-            _job = _job with { Status = JobStates.Succeeded, Lines = lines, TotalPayable = total, FinishedAt = time.GetUtcNow() };
+            _job = _job with { Status = JobStates.Succeeded, Lines = lines, TotalPayable = total, FinishedAt = Now() };
             await SaveAsync();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -168,7 +168,7 @@ internal sealed partial class BillingSheetJobGrain(
         {
             LogFailed(error, JobId);
             var reason = $"{error.GetType().Name}: {error.Message}";
-            _job = _job! with { Status = JobStates.Failed, Error = reason.Length > 500 ? reason[..500] : reason, FinishedAt = time.GetUtcNow() };
+            _job = _job! with { Status = JobStates.Failed, Error = reason.Length > 500 ? reason[..500] : reason, FinishedAt = Now() };
             await TrySaveAsync();
         }
         finally
@@ -238,6 +238,13 @@ internal sealed partial class BillingSheetJobGrain(
 
     private Task SaveAsync() => db.UpdateAsync(_job!);
 
+    /// <summary>The clock's time to the microsecond, the precision both databases keep: what is read back equals what was written.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
     private async Task TrySaveAsync()
     {
         try
@@ -257,7 +264,7 @@ internal sealed partial class BillingSheetJobGrain(
         try
         {
             await this.NotificationStream(NotificationTopics.Jobs)
-                .OnNextAsync(NotificationStreams.Create(Guid.NewGuid().ToString("N"), $"job.{job.Status}", job.View, time.GetUtcNow()));
+                .OnNextAsync(NotificationStreams.Create(Guid.NewGuid().ToString("N"), $"job.{job.Status}", job.View, Now()));
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -123,6 +123,17 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
         Assert.False(await db.Set<BillingJobEntity>().AnyAsync(j => (j.Id == running || j.Id == queued) && j.Status != JobStates.Succeeded));
     }
 
+    [Fact]
+    public async Task BeforeAnyQuotaRunTheLatestRunIsNotFound()
+    {
+        using var http = fixture.CreateHttpClient();
+
+        using var response = await http.GetAsync("/ch08/sales/quota/latest");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await Bodies.ProblemAsync(response);
+    }
+
     private IPayableTotalTaskGrain Task(DateOnly date) => fixture.Grains.GetGrain<IPayableTotalTaskGrain>(TestDates.Text(date));
 
     /// <summary>Awaits <paramref name="work"/>, moving the clock past each timer set meanwhile (the backoffs) and only then.</summary>
