@@ -101,8 +101,9 @@ internal sealed partial class SalesQuotaGrain([FromKeyedServices(TimeProviderNam
             await PublishAsync(stream, evaluated);
             _latest = _latest! with { Status = QuotaRunStates.Completed, FinishedAt = time.GetUtcNow() };
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error)
         {
+            // Nothing awaits this run: whatever ends it is recorded on the run, never left unobserved.
             LogRunFailed(error, runId);
             _latest = _latest! with { Status = QuotaRunStates.Failed, FinishedAt = time.GetUtcNow(), Error = error.GetType().Name };
         }

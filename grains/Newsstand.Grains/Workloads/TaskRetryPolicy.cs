@@ -38,7 +38,8 @@ internal sealed partial class TaskRetryPolicy
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
                 OnRetry = retry =>
                 {
-                    LogRetry(retry.AttemptNumber + 1, retry.Outcome.Exception?.GetType().Name ?? "none", retry.RetryDelay.TotalMilliseconds);
+                    // AttemptNumber counts from 0 for the first retry, which is the second try.
+                    LogRetry(retry.AttemptNumber + 2, retry.Outcome.Exception?.GetType().Name ?? "none", retry.RetryDelay.TotalMilliseconds);
                     return default;
                 },
             });

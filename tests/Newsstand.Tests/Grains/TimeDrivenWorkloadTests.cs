@@ -26,10 +26,14 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
         await AddBillingsAsync(date, 10.5, 20.25);
         fixture.Ledger.FailTransiently(date, times: 2);
 
-        var total = await DriveAsync(Task(date).ComputeAsync());
+        var waits = new List<TimeSpan>();
+        var total = await DriveAsync(Task(date).ComputeAsync(), waits);
 
         Assert.Equal(30.75, total.TotalPayable);
         Assert.Equal(3, fixture.Ledger.Tries(date));
+        // Each retry waited for the clock: two backoffs, none longer than the configured cap.
+        Assert.Equal(2, waits.Count);
+        Assert.All(waits, wait => Assert.InRange(wait, TimeSpan.FromTicks(1), new PayableTotalOptions().MaxRetryDelay));
     }
 
     [Fact]
@@ -137,7 +141,7 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
     private IPayableTotalTaskGrain Task(DateOnly date) => fixture.Grains.GetGrain<IPayableTotalTaskGrain>(TestDates.Text(date));
 
     /// <summary>Awaits <paramref name="work"/>, moving the clock past each timer set meanwhile (the backoffs) and only then.</summary>
-    private async Task<T> DriveAsync<T>(Task<T> work)
+    private async Task<T> DriveAsync<T>(Task<T> work, List<TimeSpan>? waits = null)
     {
         fixture.Clock.Forget();
         using var done = new CancellationTokenSource();
@@ -149,7 +153,9 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
                 await done.CancelAsync();
                 return await work;
             }
-            fixture.Clock.Advance(await timer);
+            var due = await timer;
+            waits?.Add(due);
+            fixture.Clock.Advance(due);
         }
     }
 
