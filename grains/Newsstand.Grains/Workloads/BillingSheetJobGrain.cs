@@ -154,6 +154,7 @@ internal sealed partial class BillingSheetJobGrain(
                 RowsScanned = 0, RowsTotal = 0, Lines = 0, TotalPayable = null, Error = null,
             };
             await SaveAsync();
+            await PublishAsync();
             var (lines, total) = await WriteSheetAsync(_job.BillingDate, cancellationToken);
             _job = _job with { Status = JobStates.Succeeded, Lines = lines, TotalPayable = total, FinishedAt = Now() };
             await SaveAsync();

@@ -39,7 +39,10 @@ public sealed class BillingJobTests(ClusterFixture fixture)
         Assert.Equal(expected, await file.Content.ReadAsStringAsync());
         Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(fixture.DataDirectory, $"billing-{TestDates.Text(date)}.csv")));
         Assert.Empty(Directory.GetFiles(fixture.DataDirectory, "*.tmp"));
+        var (queued, _) = await jobs.NextAsync((n, data) => (string)data["job_id"]! == jobId);
+        var (running, _) = await jobs.NextAsync((n, data) => (string)data["job_id"]! == jobId);
         var (_, succeeded) = await jobs.NextAsync((n, data) => n.Event == "job.succeeded" && (string)data["job_id"]! == jobId);
+        Assert.Equal(("job.queued", "job.running"), (queued.Event, running.Event));
         Assert.Equal(30.75, (double)succeeded["total_payable"]!);
     }
 
