@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddNewsstandClusterClient();
 builder.AddNewsstandApi();
 builder.AddClientHealthChecks();
+builder.AddHttpEndpoints();
 
 var app = builder.Build();
 
@@ -14,6 +15,11 @@ app.MapNewsstandDocs();
 app.MapClientHealth();
 app.MapLoginApi();
 app.MapRecordsApi();
+app.MapAdminWorkloadsApi();
+app.MapBillingWorkloadsApi();
+app.MapSalesQuotaApi();
+app.MapSubscriptionWorkloadsApi();
+app.MapNotificationsApi();
 
 app.Run();
 

@@ -9,4 +9,13 @@ public static class ProviderNames
 
     /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans looks for).</summary>
     public const string PubSubStore = "PubSubStore";
+
+    /// <summary>Stream namespace of the sales quota evaluations (topic <c>quota</c> of the notifications feed).</summary>
+    public const string QuotaNotifications = "notifications.quota";
+
+    /// <summary>Stream namespace of the subscription monitor's totals (topic <c>monitor</c>).</summary>
+    public const string MonitorNotifications = "notifications.monitor";
+
+    /// <summary>Stream namespace of the billing sheet jobs' status changes (topic <c>jobs</c>).</summary>
+    public const string JobNotifications = "notifications.jobs";
 }

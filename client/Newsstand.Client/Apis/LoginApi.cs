@@ -4,6 +4,7 @@ using Newsstand.Client.Errors;
 using Newsstand.Client.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
+using Newsstand.Workloads;
 
 namespace Newsstand.Client.Apis;
 
@@ -38,6 +39,10 @@ internal static class LoginApi
             .WithSummary("Checks a username and password.");
         group.MapList<LoginView>("/list/all")
             .WithSummary("Logins ordered by id, without passwords or hashes.");
+        group.MapGet("/list/records", async Task<Ok<LoginRecords>> (IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<ILoginRecordsGrain>(0).GatherAsync()))
+            .WithTags("Workloads: gathers")
+            .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), computed by two grain calls awaited together; never a password or hash.");
 
         return group;
     }

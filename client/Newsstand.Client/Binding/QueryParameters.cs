@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,34 +10,16 @@ using Newsstand.Records;
 namespace Newsstand.Client.Binding;
 
 /// <summary>
-/// An integer query parameter: read strictly (ASCII digits with an optional leading '-', nothing else:
-/// no whitespace, no '+', no NUL, at most 11 characters), checked against its range with a message
-/// naming it, and described to OpenAPI from the same definition.
+/// A query parameter a binding type reads itself (custom <c>BindAsync</c> binding is invisible to the
+/// OpenAPI generator): its name and meaning, read strictly with a message naming it, and described to
+/// OpenAPI from the same definition. Binding types add their parameters to the endpoint's metadata
+/// (<see cref="IEndpointParameterMetadataProvider"/>); <see cref="DescribeAsync"/> documents them.
 /// </summary>
-internal sealed record QueryParameter(string Name, int Minimum, int Maximum, bool Required, string Description)
+internal abstract record QueryParameter(string Name, bool Required, string Description)
 {
-    // "-2147483648" is the longest spelling of an int.
-    private const int MaxCharacters = 11;
-
-    /// <summary>The parameter's value, null when absent; a bad value is recorded in <paramref name="errors"/> (created on first use).</summary>
-    public int? Read(HttpContext context, ref Dictionary<string, string[]>? errors)
-    {
-        var raw = context.Request.Query[Name];
-        if (raw.Count == 0)
-        {
-            return null;
-        }
-        if (raw.Count == 1 && TryParse(raw[0], out var value) && value >= Minimum && value <= Maximum)
-        {
-            return value;
-        }
-        (errors ??= [])[Name] = [$"The parameter must be one whole number from {Minimum} to {Maximum}, in plain digits."];
-        return null;
-    }
-
     /// <summary>
     /// An OpenAPI operation transformer: documents the query parameters an endpoint's binding types
-    /// declared in its metadata (custom <c>BindAsync</c> binding is invisible to the generator).
+    /// declared in its metadata.
     /// </summary>
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -48,22 +31,77 @@ internal sealed record QueryParameter(string Name, int Minimum, int Maximum, boo
                 In = ParameterLocation.Query,
                 Required = parameter.Required,
                 Description = parameter.Description,
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Integer,
-                    Format = "int32",
-                    Minimum = parameter.Minimum.ToString(CultureInfo.InvariantCulture),
-                    Maximum = parameter.Maximum.ToString(CultureInfo.InvariantCulture),
-                },
+                Schema = parameter.Schema(),
             });
         }
         return Task.CompletedTask;
     }
 
-    private static bool TryParse(string? text, out int value)
+    protected abstract OpenApiSchema Schema();
+
+    /// <summary>The one raw value of the parameter; null when absent. Repeated, it is recorded as an error.</summary>
+    protected string? Raw(HttpContext context, string expected, ref Dictionary<string, string[]>? errors)
+    {
+        var raw = context.Request.Query[Name];
+        switch (raw.Count)
+        {
+            case 0:
+                if (Required)
+                {
+                    (errors ??= [])[Name] = ["The parameter is required."];
+                }
+                return null;
+            case 1:
+                return raw[0];
+            default:
+                (errors ??= [])[Name] = [$"The parameter must be given once, as {expected}."];
+                return null;
+        }
+    }
+
+    protected void Refuse(string expected, ref Dictionary<string, string[]>? errors) =>
+        (errors ??= [])[Name] = [$"The parameter must be {expected}."];
+}
+
+/// <summary>
+/// An integer query parameter, read strictly: ASCII digits with an optional leading '-', nothing else
+/// (no whitespace, no '+', no NUL, at most 11 characters), within its range.
+/// </summary>
+internal sealed record IntegerParameter(string Name, int Minimum, int Maximum, bool Required, string Description)
+    : QueryParameter(Name, Required, Description)
+{
+    // "-2147483648" is the longest spelling of an int.
+    private const int MaxCharacters = 11;
+
+    private string Expected => $"one whole number from {Minimum} to {Maximum}, in plain digits";
+
+    /// <summary>The parameter's value, null when absent; a bad value is recorded in <paramref name="errors"/> (created on first use).</summary>
+    public int? Read(HttpContext context, ref Dictionary<string, string[]>? errors)
+    {
+        if (Raw(context, Expected, ref errors) is not { } text)
+        {
+            return null;
+        }
+        if (TryParse(text, out var value) && value >= Minimum && value <= Maximum)
+        {
+            return value;
+        }
+        Refuse(Expected, ref errors);
+        return null;
+    }
+
+    protected override OpenApiSchema Schema() => new()
+    {
+        Type = JsonSchemaType.Integer,
+        Format = "int32",
+        Minimum = Minimum.ToString(CultureInfo.InvariantCulture),
+        Maximum = Maximum.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static bool TryParse(string text, out int value)
     {
         value = 0;
-        if (text is null || text.Length is 0 or > MaxCharacters)
+        if (text.Length is 0 or > MaxCharacters)
         {
             return false;
         }
@@ -74,12 +112,58 @@ internal sealed record QueryParameter(string Name, int Minimum, int Maximum, boo
     }
 }
 
+/// <summary>A date query parameter, exactly <c>YYYY-MM-DD</c>.</summary>
+internal sealed record DateParameter(string Name, bool Required, string Description) : QueryParameter(Name, Required, Description)
+{
+    private const string Expected = "one date as YYYY-MM-DD";
+
+    public DateOnly? Read(HttpContext context, ref Dictionary<string, string[]>? errors)
+    {
+        if (Raw(context, Expected, ref errors) is not { } text)
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+        Refuse(Expected, ref errors);
+        return null;
+    }
+
+    protected override OpenApiSchema Schema() => new() { Type = JsonSchemaType.String, Format = "date" };
+}
+
+/// <summary>A query parameter that takes one of a fixed set of words.</summary>
+internal sealed record ChoiceParameter(string Name, IReadOnlyList<string> Choices, bool Required, string Description)
+    : QueryParameter(Name, Required, Description)
+{
+    private string Expected => $"one of: {string.Join(", ", Choices)}";
+
+    public string? Read(HttpContext context, ref Dictionary<string, string[]>? errors)
+    {
+        if (Raw(context, Expected, ref errors) is not { } text)
+        {
+            return null;
+        }
+        if (Choices.Contains(text, StringComparer.Ordinal))
+        {
+            return text;
+        }
+        Refuse(Expected, ref errors);
+        return null;
+    }
+
+    protected override OpenApiSchema Schema() =>
+        new() { Type = JsonSchemaType.String, Enum = [.. Choices.Select(choice => (JsonNode)JsonValue.Create(choice))] };
+}
+
 /// <summary>The optional <c>limit</c> and <c>offset</c> of a list route.</summary>
 internal sealed record PageQuery(Page Page) : IEndpointParameterMetadataProvider
 {
     private static readonly PageQuery All = new(Page.All);
-    private static readonly QueryParameter Limit = new("limit", 0, Page.MaxLimit, Required: false, "How many records to return at most; all when absent.");
-    private static readonly QueryParameter Offset = new("offset", 0, int.MaxValue, Required: false, "How many records to skip first, in id order.");
+    private static readonly IntegerParameter Limit = new("limit", 0, Page.MaxLimit, Required: false, "How many records to return at most; all when absent.");
+    private static readonly IntegerParameter Offset = new("offset", 0, int.MaxValue, Required: false, "How many records to skip first, in id order.");
 
     public static ValueTask<PageQuery?> BindAsync(HttpContext context)
     {
@@ -106,7 +190,7 @@ internal sealed record PageQuery(Page Page) : IEndpointParameterMetadataProvider
 /// <summary>The required <c>id</c> query parameter of an update.</summary>
 internal sealed record IdQuery(int Id) : IEndpointParameterMetadataProvider
 {
-    private static readonly QueryParameter IdParameter = new("id", Limits.MinId, int.MaxValue, Required: true, "The id of the record to change; must match the body's id.");
+    private static readonly IntegerParameter IdParameter = new("id", Limits.MinId, int.MaxValue, Required: true, "The id of the record to change; must match the body's id.");
 
     public static ValueTask<IdQuery?> BindAsync(HttpContext context)
     {
@@ -114,7 +198,7 @@ internal sealed record IdQuery(int Id) : IEndpointParameterMetadataProvider
         var id = IdParameter.Read(context, ref errors);
         return id is { } value
             ? ValueTask.FromResult<IdQuery?>(new IdQuery(value))
-            : throw new RequestValidationException(errors ?? new() { [IdParameter.Name] = ["The parameter is required."] });
+            : throw new RequestValidationException(errors!);
     }
 
     public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(IdParameter);

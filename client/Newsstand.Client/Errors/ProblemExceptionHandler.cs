@@ -37,6 +37,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         MissingReferenceException e => (StatusCodes.Status422UnprocessableEntity, Invalid(StatusCodes.Status422UnprocessableEntity,
             e.References.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Message).ToArray())), null),
         RecordNotFoundException e => (StatusCodes.Status404NotFound, Detail(StatusCodes.Status404NotFound, e.Message), null),
+        WorkloadNotFoundException e => (StatusCodes.Status404NotFound, Detail(StatusCodes.Status404NotFound, e.Message), null),
+        JobNotReadyException e => (StatusCodes.Status409Conflict, Detail(StatusCodes.Status409Conflict, e.Message), null),
+        InvalidTokenException e => (StatusCodes.Status400BadRequest, Invalid(StatusCodes.Status400BadRequest, Field("token", e.Message)), null),
+        TaskRetriesExhaustedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        TaskFailedException e => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>

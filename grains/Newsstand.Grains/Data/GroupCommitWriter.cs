@@ -136,7 +136,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private async Task<NewsstandException> ExplainAsync(DbContext context, object row, StorageErrors.Violation violation)
     {
         var table = _catalog[row.GetType()].Name;
-        var id = ((Records.ITableRecord)row).Id;
+        // Workload rows (jobs, monitors) have string keys; only record tables name an id here.
+        var id = row is Records.ITableRecord record ? record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "row";
         return violation switch
         {
             StorageErrors.Violation.UniqueUsername => new RecordConflictException("username", "The username is taken."),

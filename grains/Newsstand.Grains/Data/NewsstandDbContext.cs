@@ -38,6 +38,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<ContentRecord, PublicationRecord>(modelBuilder, x => x.PublicationId);
         References<SalesRecord, PublicationRecord>(modelBuilder, x => x.PublicationId);
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
+        WorkloadsConfiguration.Apply(modelBuilder);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

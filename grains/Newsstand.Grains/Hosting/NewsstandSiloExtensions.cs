@@ -39,6 +39,7 @@ public static class NewsstandSiloExtensions
         services.AddHostedService(provider => provider.GetRequiredService<MemoryReclaimer>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
+        services.AddWorkloads();
         return silo;
     }
 

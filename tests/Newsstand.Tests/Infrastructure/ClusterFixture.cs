@@ -43,9 +43,13 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     private static readonly (string Key, string Value)[] UnlimitedAbuse =
         [.. new[] { "VerifyPerUsername", "VerifyPerAddress", "AddPerUsername", "AddPerAddress" }.Select(limit => ($"AbuseLimits:{limit}:Permits", "1000000"))];
 
+    public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
+
+    public string DataDirectory => _dataDirectory;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -61,7 +65,10 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 
     public async Task InitializeAsync()
     {
-        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory));
+        var settings = NewsstandCluster.Settings(_dataDirectory);
+        // Real time here: a started monitor publishes a total every second (the feed tests wait for one).
+        settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
+        Cluster = await NewsstandCluster.StartAsync(settings);
         _web = CreateWebClient(UnlimitedAbuse);
         Http = _web.CreateClient();
     }

@@ -13,7 +13,7 @@ namespace Newsstand.Tests.Infrastructure;
 /// </summary>
 internal static class NewsstandCluster
 {
-    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<TestCluster> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(1);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
@@ -21,6 +21,7 @@ internal static class NewsstandCluster
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.AddSiloBuilderConfigurator<GrainsConfigurator>();
         builder.AddClientBuilderConfigurator<StreamsConfigurator>();
+        configure?.Invoke(builder);
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

@@ -4,6 +4,7 @@ using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Records;
 using Newsstand.Tests.Infrastructure;
+using Newsstand.Workloads;
 
 namespace Newsstand.Tests.Storage;
 
@@ -62,6 +63,30 @@ public abstract class StorageTests(IStorageFixture fixture)
         var conflict = await Assert.ThrowsAsync<RecordConflictException>(() => Vendors(vendor.Id).AddAsync(vendor with { AccountName = "other" }));
 
         Assert.Equal("id", conflict.Field);
+    }
+
+    [Fact]
+    public async Task ABillingSheetJobKeepsItsStatusAndResultInTheDatabase()
+    {
+        var date = TestDates.Next();
+        var loginId = Ids.Next();
+        await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var vendor = Vendor(Ids.Next(), loginId);
+        await Vendors(vendor.Id).AddAsync(vendor);
+        var admin = new AdminRecord(Ids.Next(), "Ada", "Admin", 40, new DateOnly(2020, 1, 15), 1, loginId, new DateOnly(1985, 3, 2));
+        await fixture.Grains.RecordOwner<AdminRecord>(admin.Id).AddAsync(admin);
+        var billing = new BillingRecord(Ids.Next(), 42.5, "Ada", date, date, "Rep", date, 3, vendor.Id, admin.Id);
+        await fixture.Grains.RecordOwner<BillingRecord>(billing.Id).AddAsync(billing);
+
+        var started = await fixture.Grains.GetGrain<IBillingSheetScheduleGrain>(TestDates.Text(date)).StartAsync();
+        var done = await fixture.Grains.GetGrain<IBillingSheetJobGrain>(started.JobId).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal((JobStates.Succeeded, 42.5), (done.Status, done.TotalPayable));
+        await using var db = fixture.OpenDatabase();
+        var row = await db.Set<BillingJobEntity>().SingleAsync(j => j.Id == started.JobId);
+        Assert.Equal((JobStates.Succeeded, 42.5, 1, date), (row.Status, row.TotalPayable, row.Lines, row.BillingDate));
+        Assert.Equal(done.FinishedAt, row.FinishedAt);
+        Assert.Equal(42.5, (await fixture.Grains.GetGrain<IPayableTotalTaskGrain>(TestDates.Text(date)).ComputeAsync()).TotalPayable);
     }
 
     [Fact]

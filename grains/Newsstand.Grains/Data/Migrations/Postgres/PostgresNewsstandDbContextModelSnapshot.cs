@@ -22,6 +22,73 @@ namespace Newsstand.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Newsstand.Data.BillingJobEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateOnly>("BillingDate")
+                        .HasColumnType("date")
+                        .HasColumnName("billing_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("integer")
+                        .HasColumnName("lines");
+
+                    b.Property<long>("RowsScanned")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_scanned");
+
+                    b.Property<long>("RowsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_total");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<double?>("TotalPayable")
+                        .HasColumnType("double precision")
+                        .HasColumnName("total_payable");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "BillingDate");
+
+                    b.ToTable("billing_job", (string)null);
+                });
+
             modelBuilder.Entity("Newsstand.Data.LoginEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -49,7 +116,35 @@ namespace Newsstand.Data.Migrations.Postgres
                     b.HasIndex("Username")
                         .IsUnique();
 
-                    b.ToTable("login", (string)null);
+                    b.ToTable("login");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.MonitorStateEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("LatestAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("latest_at");
+
+                    b.Property<double?>("LatestTotal")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latest_total");
+
+                    b.Property<bool>("Running")
+                        .HasColumnType("boolean")
+                        .HasColumnName("running");
+
+                    b.Property<long>("Ticks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ticks");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workload_monitor", (string)null);
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
@@ -94,7 +189,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("admin", (string)null);
+                    b.ToTable("admin");
                 });
 
             modelBuilder.Entity("Newsstand.Records.BillingRecord", b =>
@@ -147,9 +242,11 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("AdminId");
 
+                    b.HasIndex("DateBilled");
+
                     b.HasIndex("VendorId");
 
-                    b.ToTable("billing", (string)null);
+                    b.ToTable("billing");
                 });
 
             modelBuilder.Entity("Newsstand.Records.ContentRecord", b =>
@@ -187,7 +284,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("content", (string)null);
+                    b.ToTable("content");
                 });
 
             modelBuilder.Entity("Newsstand.Records.CustomerRecord", b =>
@@ -236,7 +333,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("customer", (string)null);
+                    b.ToTable("customer");
                 });
 
             modelBuilder.Entity("Newsstand.Records.MessengerRecord", b =>
@@ -277,7 +374,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("messenger", (string)null);
+                    b.ToTable("messenger");
                 });
 
             modelBuilder.Entity("Newsstand.Records.PublicationRecord", b =>
@@ -312,7 +409,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("publication", (string)null);
+                    b.ToTable("publication");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SalesRecord", b =>
@@ -349,7 +446,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("sales", (string)null);
+                    b.ToTable("sales");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SubscriptionRecord", b =>
@@ -384,7 +481,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId");
 
-                    b.ToTable("subscription", (string)null);
+                    b.ToTable("subscription");
                 });
 
             modelBuilder.Entity("Newsstand.Records.VendorRecord", b =>
@@ -439,7 +536,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("vendor", (string)null);
+                    b.ToTable("vendor");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>

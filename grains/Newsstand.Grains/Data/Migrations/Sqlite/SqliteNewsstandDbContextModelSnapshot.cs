@@ -17,6 +17,73 @@ namespace Newsstand.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Newsstand.Data.BillingJobEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateOnly>("BillingDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("billing_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lines");
+
+                    b.Property<long>("RowsScanned")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_scanned");
+
+                    b.Property<long>("RowsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_total");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<double?>("TotalPayable")
+                        .HasColumnType("REAL")
+                        .HasColumnName("total_payable");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "BillingDate");
+
+                    b.ToTable("billing_job", (string)null);
+                });
+
             modelBuilder.Entity("Newsstand.Data.LoginEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -44,7 +111,35 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.HasIndex("Username")
                         .IsUnique();
 
-                    b.ToTable("login", (string)null);
+                    b.ToTable("login");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.MonitorStateEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("LatestAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("latest_at");
+
+                    b.Property<double?>("LatestTotal")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latest_total");
+
+                    b.Property<bool>("Running")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("running");
+
+                    b.Property<long>("Ticks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticks");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workload_monitor", (string)null);
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
@@ -89,7 +184,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("admin", (string)null);
+                    b.ToTable("admin");
                 });
 
             modelBuilder.Entity("Newsstand.Records.BillingRecord", b =>
@@ -142,9 +237,11 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("AdminId");
 
+                    b.HasIndex("DateBilled");
+
                     b.HasIndex("VendorId");
 
-                    b.ToTable("billing", (string)null);
+                    b.ToTable("billing");
                 });
 
             modelBuilder.Entity("Newsstand.Records.ContentRecord", b =>
@@ -182,7 +279,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("content", (string)null);
+                    b.ToTable("content");
                 });
 
             modelBuilder.Entity("Newsstand.Records.CustomerRecord", b =>
@@ -231,7 +328,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("customer", (string)null);
+                    b.ToTable("customer");
                 });
 
             modelBuilder.Entity("Newsstand.Records.MessengerRecord", b =>
@@ -272,7 +369,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("messenger", (string)null);
+                    b.ToTable("messenger");
                 });
 
             modelBuilder.Entity("Newsstand.Records.PublicationRecord", b =>
@@ -307,7 +404,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("publication", (string)null);
+                    b.ToTable("publication");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SalesRecord", b =>
@@ -344,7 +441,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("sales", (string)null);
+                    b.ToTable("sales");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SubscriptionRecord", b =>
@@ -379,7 +476,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.ToTable("subscription", (string)null);
+                    b.ToTable("subscription");
                 });
 
             modelBuilder.Entity("Newsstand.Records.VendorRecord", b =>
@@ -434,7 +531,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("vendor", (string)null);
+                    b.ToTable("vendor");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>

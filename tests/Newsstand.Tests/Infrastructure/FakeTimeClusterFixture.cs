@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Newsstand.Data;
+using Newsstand.Workloads;
+using Orleans.TestingHost;
+
+namespace Newsstand.Tests.Infrastructure;
+
+/// <summary>
+/// A cluster for time-driven workloads: its grains' clock (Orleans' <c>TimeProviderNames.Grains</c>, which drives
+/// grain timers and which the workloads take their time from) is fake and moved by the tests, while Orleans'
+/// own clocks (messaging, membership, activation collection) stay real. Its billing ledger injects faults on
+/// request. Tests here may restart the silo: the clock and the database outlive it.
+/// </summary>
+public sealed class FakeTimeClusterFixture : IAsyncLifetime
+{
+    private const string ClockSetting = "Tests:Clock";
+    private static readonly ConcurrentDictionary<string, WatchedClock> Clocks = new();
+
+    private readonly string _name = Guid.NewGuid().ToString("N");
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-faketime-tests-" + Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program>? _web;
+
+    public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(5);
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    internal WatchedClock Clock { get; } = new();
+
+    internal FaultInjectingLedger Ledger => SiloService<FaultInjectingLedger>();
+
+    internal T SiloService<T>() where T : notnull => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<T>();
+
+    internal NewsstandDbContext OpenDatabase() => SiloService<NewsstandDb>().CreateContext();
+
+    /// <summary>The real web client on this cluster (started on first use).</summary>
+    public HttpClient CreateHttpClient()
+    {
+        _web ??= new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
+            .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
+            .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return _web.CreateClient();
+    }
+
+    public async Task InitializeAsync()
+    {
+        Clocks[_name] = Clock;
+        var settings = NewsstandCluster.Settings(_dataDirectory);
+        settings[ClockSetting] = _name;
+        settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
+        Cluster = await NewsstandCluster.StartAsync(settings, builder => builder.AddSiloBuilderConfigurator<FakeTimeConfigurator>());
+    }
+
+    /// <summary>Stops the silo gracefully and starts it again on the same database and clock.</summary>
+    public async Task RestartSiloAsync() => await Cluster.RestartSiloAsync(Cluster.Primary!);
+
+    public async Task DisposeAsync()
+    {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
+        await Cluster.DisposeAsync();
+        Clocks.TryRemove(_name, out _);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private sealed class FakeTimeConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var clock = Clocks[siloBuilder.Configuration[ClockSetting]!];
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, clock);
+            // Registered after the grains' own ledger: the last registration is the one the task grain gets.
+            siloBuilder.Services.AddSingleton(services => new FaultInjectingLedger(new DatabaseBillingLedger(services.GetRequiredService<NewsstandDb>())));
+            siloBuilder.Services.AddSingleton<IBillingLedger>(services => services.GetRequiredService<FaultInjectingLedger>());
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FakeTimeClusterDefinition : ICollectionFixture<FakeTimeClusterFixture>
+{
+    public const string Name = "Fake-time cluster";
+}
