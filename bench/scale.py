@@ -100,7 +100,7 @@ def start_postgres(port):
         shutil.chown(data, "postgres")
     subprocess.run(as_pg + [f"{pg_bin}/initdb", "-D", f"{data}/db", "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
     subprocess.run(as_pg + [f"{pg_bin}/pg_ctl", "-D", f"{data}/db", "-l", f"{data}/log", "-w", "-o",
-                            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=on"], check=True, capture_output=True)
+                            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], check=True, capture_output=True)
 
     def stop():
         subprocess.run(as_pg + [f"{pg_bin}/pg_ctl", "-D", f"{data}/db", "-m", "fast", "-w", "stop"], capture_output=True)
