@@ -14,24 +14,21 @@ internal static class LoginApi
     public static RouteGroupBuilder MapLoginApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/ch08/login").WithTags("Logins");
-        // Add, update and verify hash a password: admitted by the edge limit and timed for its Retry-After.
-        var heavy = group.MapGroup("").RequireRateLimiting(HeavyRequestAdmission.Policy)
-            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<HeavyRequestAdmission>().TimeAsync(context, next));
-
-        heavy.MapPost("/add", AddAsync)
+        // Add, update and verify hash a password on the silo's hashing lane, which sheds with 503 + Retry-After when full.
+        group.MapPost("/add", AddAsync)
             .RequireAbuseLimits<NewLogin>(limits => limits.Add, login => login.Username)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
-        heavy.MapPatch("/update", UpdateAsync)
+        group.MapPatch("/update", UpdateAsync)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces username, user type and password of login `id`.");
-        heavy.MapPost("/verify", VerifyAsync)
+        group.MapPost("/verify", VerifyAsync)
             .RequireAbuseLimits<LoginCredentials>(limits => limits.Verify, credentials => credentials.Username)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()

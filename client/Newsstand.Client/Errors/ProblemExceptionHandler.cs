@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Newsstand.Client.Hosting;
 using Newsstand.Errors;
 
 namespace Newsstand.Client.Errors;
@@ -10,7 +12,8 @@ namespace Newsstand.Client.Errors;
 /// unreachable cluster each map to an RFC 9457 problem. Nothing of an exception but its message (and
 /// for unexpected ones, not even that) reaches the caller.
 /// </summary>
-internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(
+    IProblemDetailsService problems, IOptions<HeavyRequestOptions> heavy, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     private const int ClusterRetryAfterSeconds = 5;
 
@@ -26,7 +29,26 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
-        return await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        var written = await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        if (written && exception is OverloadedException && heavy.Value.ShedPause > TimeSpan.Zero)
+        {
+            await PauseConnectionAsync(context, heavy.Value.ShedPause, cancellationToken);
+        }
+        return written;
+    }
+
+    /// <summary>The answer is complete and sent; only this connection's next request waits (a timer, no thread).</summary>
+    private static async Task PauseConnectionAsync(HttpContext context, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        await context.Response.CompleteAsync();
+        try
+        {
+            await Task.Delay(pause, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left; there is no next request to hold back.
+        }
     }
 
     private static (int Status, ProblemDetails Problem, int? RetryAfter) Map(Exception exception) => exception switch

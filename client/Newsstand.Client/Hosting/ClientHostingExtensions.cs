@@ -30,7 +30,7 @@ internal static class ClientHostingExtensions
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         KestrelLimits.AddTo(builder);
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
-        HeavyRequestAdmission.AddTo(builder);
+        builder.Services.AddOptions<HeavyRequestOptions>().BindConfiguration(HeavyRequestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         AbuseLimits.AddTo(builder);
         return builder;
     }
@@ -41,12 +41,11 @@ internal static class ClientHostingExtensions
         return builder;
     }
 
-    /// <summary>Unhandled failures and bare status codes (404, 405) answer with problem+json; heavy routes are admitted at the edge.</summary>
+    /// <summary>Unhandled failures and bare status codes (404, 405) answer with problem+json.</summary>
     public static WebApplication UseNewsstandErrors(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRateLimiter();
         return app;
     }
 

@@ -3,17 +3,14 @@ using System.ComponentModel.DataAnnotations;
 namespace Newsstand.Client.Hosting;
 
 /// <summary>
-/// Admission of CPU-heavy requests (password hashing) at the edge (section <c>HeavyRequests</c>).
-/// Beyond <see cref="MaxInFlight"/> this client answers 503 at once, before calling a grain, so a
-/// flood of heavy requests costs as little as possible; the silo's lane stays the final bound.
+/// How the web client treats CPU-heavy requests (password hashing) that the silo's hashing lane refused
+/// because it is full (section <c>HeavyRequests</c>). The lane is the one place heavy work is admitted or
+/// shed, after the login's owner has checked the request, so a flood of adds of one id answers one 200
+/// and 409s, never a 503 for a request that could not have succeeded anyway.
 /// </summary>
 public sealed class HeavyRequestOptions
 {
     public const string SectionName = "HeavyRequests";
-
-    /// <summary>Heavy requests this client forwards at once; keep it at or below the silo lane's threads + queue length.</summary>
-    [Range(1, 10_000)]
-    public int MaxInFlight { get; set; } = 16;
 
     /// <summary>
     /// After a shed request's 503 has been sent in full, its connection waits this long before its next
