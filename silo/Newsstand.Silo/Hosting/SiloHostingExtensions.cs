@@ -7,21 +7,30 @@ namespace Newsstand.Silo.Hosting;
 
 internal static class SiloHostingExtensions
 {
-    /// <summary>The Orleans silo with the newsstand grains, localhost clustering and the dashboard.</summary>
+    /// <summary>
+    /// The Orleans silo with the newsstand grains, clustering (<see cref="ClusteringExtensions"/>), activity
+    /// propagation, the dashboard and telemetry. Cluster options are validated and the silo and gateway
+    /// ports checked before anything starts; a problem throws <see cref="StartupCheckException"/>.
+    /// </summary>
     public static WebApplicationBuilder AddNewsstandSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(SiloClusterOptions.SectionName).Get<SiloClusterOptions>() ?? new();
+        var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
+        ClusteringExtensions.EnsurePortsFree(cluster);
+        builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+            .UseNewsstandClustering(cluster, builder.Configuration)
+            .AddActivityPropagation()
             .AddNewsstandGrains()
             .AddDashboard());
+        builder.AddNewsstandTelemetry(cluster);
         return builder;
     }
 
-    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: the silo activates a table owner (database reachable).</summary>
+    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: the silo answers a grain call (database reachable).</summary>
     public static WebApplicationBuilder AddSiloHealthChecks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<TableOwnerHealthCheck>("grains", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<GrainCallHealthCheck>("grains", tags: ["ready"]);
         return builder;
     }
 
@@ -32,12 +41,15 @@ internal static class SiloHostingExtensions
         return app;
     }
 
-    private sealed class TableOwnerHealthCheck(IGrainFactory grains) : IHealthCheck
+    private sealed class GrainCallHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await CallAGrainAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
+
+        // The one cheap grain call readiness rests on; it activates a table owner, so it also reaches the database.
+        private Task<bool> CallAGrainAsync() => grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0);
     }
 }
