@@ -34,6 +34,7 @@ internal static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: Version, serviceInstanceId: InstanceId))
             .WithTracing(tracing => tracing
+                .AddProcessor<BackgroundSpanFilter>()
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
                 .AddSource(OrleansSources)

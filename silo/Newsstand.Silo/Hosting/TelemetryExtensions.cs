@@ -27,6 +27,7 @@ internal static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: Version, serviceInstanceId: cluster.EffectiveSiloName))
             .WithTracing(tracing => tracing
+                .AddProcessor<BackgroundSpanFilter>()
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                 .AddSource(OrleansSources)
                 .AddSource(NewsstandPrefix)
