@@ -28,6 +28,15 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
+    public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
+    {
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Select(s => s.GrainType).Where(type => type.StartsWith("Newsstand.", StringComparison.Ordinal))
+            .Select(type => type[(type.LastIndexOf('.') + 1)..]).Distinct().Order().ToArray();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
