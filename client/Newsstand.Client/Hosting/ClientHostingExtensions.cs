@@ -9,6 +9,9 @@ namespace Newsstand.Client.Hosting;
 
 internal static class ClientHostingExtensions
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
     /// <summary>JSON contract, problem details, request limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
@@ -47,8 +50,8 @@ internal static class ClientHostingExtensions
     /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: a grain call through the cluster succeeds.</summary>
     public static WebApplication MapClientHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 

@@ -7,6 +7,9 @@ namespace Newsstand.Silo.Hosting;
 
 internal static class SiloHostingExtensions
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
     /// <summary>
     /// The Orleans silo with the newsstand grains, clustering (<see cref="ClusteringExtensions"/>), activity
     /// propagation, the dashboard and telemetry. Cluster options are validated and the silo and gateway
@@ -36,8 +39,8 @@ internal static class SiloHostingExtensions
 
     public static WebApplication MapSiloHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 
