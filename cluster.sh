@@ -46,6 +46,12 @@ dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 REDIS_LOG="$logs/redis.log" start_redis "$redis_port"
 start_postgres "$pg_port"
 
+# Failure detection tuned for a demo on one machine (Orleans' defaults take tens of seconds): a killed
+# silo is declared dead after two missed 2 s probes, and a call it never answers fails after 10 s.
+export Orleans__Membership__ProbeTimeout="${Orleans__Membership__ProbeTimeout:-00:00:02}"
+export Orleans__Membership__NumMissedProbesLimit="${Orleans__Membership__NumMissedProbesLimit:-2}"
+export Orleans__Messaging__ResponseTimeout="${Orleans__Messaging__ResponseTimeout:-00:00:10}"
+
 # Every process of the cluster shares these.
 export Orleans__RedisClustering="127.0.0.1:$redis_port"
 export Orleans__AdvertisedAddress=127.0.0.1
