@@ -27,6 +27,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var management = await ManagementClient.ConnectAsync(cluster);
         using var http = new HttpClient { BaseAddress = cluster.ClientUrl, Timeout = TimeSpan.FromSeconds(20) };
         var load = new WriteLoad(http);
+        await management.ReplaceIdleActivationsAsync();
 
         using var stop = new CancellationTokenSource(LoadBudget);
         var writers = Enumerable.Range(0, Writers).Select(n => load.RunAsync(idBase: 1_000_000 * (n + 1), stop.Token)).ToArray();

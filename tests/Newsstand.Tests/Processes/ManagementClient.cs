@@ -28,6 +28,13 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>
+    /// Deactivates every idle activation. The first silo to start warms every table owner before the
+    /// others join; after this, the next calls place the grains across all silos.
+    /// </summary>
+    public Task ReplaceIdleActivationsAsync() =>
+        host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
     /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
     public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
     {
