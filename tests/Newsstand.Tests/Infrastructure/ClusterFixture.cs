@@ -37,16 +37,13 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     }
 
     /// <summary>Another instance of the real web client on this cluster, with extra settings.</summary>
-    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) => CreateWebClient(_ => { }, settings);
-
-    /// <summary>Another instance of the real web client, with extra services (e.g. an in-memory telemetry exporter).</summary>
-    public WebApplicationFactory<Program> CreateWebClient(Action<IServiceCollection> services, params (string Key, string Value)[] settings) =>
+    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
                 .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
                 .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.ConfigureServices(collection => services(collection.AddLogging(LogCapture.AddTo)));
+            web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -15,7 +15,8 @@ public sealed class TracingTests(ClusterFixture fixture)
     public async Task OneRequestIsOneTraceFromTheWebClientIntoTheGrain()
     {
         var spans = new ExportedSpans();
-        await using var web = fixture.CreateWebClient(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        await using var web = fixture.CreateWebClient().WithWebHostBuilder(host =>
+            host.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
         using var http = web.CreateClient();
 
         using var response = await http.GetAsync("/ch08/vendor/list?limit=1");
