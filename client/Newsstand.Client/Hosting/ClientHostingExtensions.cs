@@ -59,11 +59,8 @@ internal static class ClientHostingExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await CallAGrainAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy();
         }
-
-        // The one cheap grain call readiness rests on.
-        private Task<bool> CallAGrainAsync() => grains.GetGrain<ILoginTableGrain>(TableGrainKey.Value).ContainsAsync(0);
     }
 }
