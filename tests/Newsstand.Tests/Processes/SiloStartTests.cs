@@ -57,8 +57,19 @@ public sealed class SiloStartTests
 
     private static async Task<(int ExitCode, string Output)> RunSiloAsync(Dictionary<string, string> settings)
     {
-        await using var silo = HostProcess.Start("silo", BuiltHosts.Silo, settings);
-        var exitCode = await silo.Exited.WaitAsync(ExitTimeout);
-        return (exitCode, silo.Output);
+        try
+        {
+            await using var silo = HostProcess.Start("silo", BuiltHosts.Silo, settings);
+            var exitCode = await silo.Exited.WaitAsync(ExitTimeout);
+            return (exitCode, silo.Output);
+        }
+        finally
+        {
+            // A silo that wrongly started has created its data directory.
+            if (Directory.Exists(settings["Database__DataDirectory"]))
+            {
+                Directory.Delete(settings["Database__DataDirectory"], recursive: true);
+            }
+        }
     }
 }
