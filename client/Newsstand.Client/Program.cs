@@ -4,6 +4,7 @@ using Newsstand.Client.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddNewsstandClusterClient();
+builder.AddNewsstandTelemetry();
 builder.AddNewsstandApi();
 builder.AddClientHealthChecks();
 builder.AddHttpEndpoints();

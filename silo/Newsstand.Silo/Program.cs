@@ -1,15 +1,23 @@
 using Newsstand.Silo.Hosting;
-using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddNewsstandSilo();
+try
+{
+    builder.AddNewsstandSilo();
+    builder.AddDashboardAccess();
+}
+catch (StartupCheckException problem)
+{
+    await Console.Error.WriteLineAsync($"The silo cannot start: {problem.Message}");
+    return 2;
+}
 builder.AddSiloHealthChecks();
 
 var app = builder.Build();
 
 app.MapSiloHealth();
-// The dashboard shows grain state and live logs: the silo's web port binds to loopback by default.
-app.MapOrleansDashboard("/dashboard");
+app.MapNewsstandDashboard();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -10,17 +10,8 @@ namespace Newsstand.Client.Hosting;
 
 internal static class ClientHostingExtensions
 {
-    /// <summary>The Orleans client; it keeps retrying until a gateway answers, so start order does not matter.</summary>
-    public static WebApplicationBuilder AddNewsstandClusterClient(this WebApplicationBuilder builder)
-    {
-        var cluster = builder.Configuration.GetSection(ClusterClientOptions.SectionName).Get<ClusterClientOptions>() ?? new();
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(cluster.GatewayPorts is [] ? [ClusterClientOptions.DefaultGatewayPort] : cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId)
-            .UseConnectionRetryFilter(RetryConnectingAsync)
-            .AddMemoryStreams(ProviderNames.Streams));
-        builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
-        return builder;
-    }
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
 
     /// <summary>JSON contract, problem details, request and connection limits, abuse limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
@@ -60,15 +51,9 @@ internal static class ClientHostingExtensions
     /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: a grain call through the cluster succeeds.</summary>
     public static WebApplication MapClientHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
-    }
-
-    private static async Task<bool> RetryConnectingAsync(Exception exception, CancellationToken cancellationToken)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        return !cancellationToken.IsCancellationRequested;
     }
 
     private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck

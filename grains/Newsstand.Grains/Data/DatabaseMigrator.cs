@@ -5,17 +5,40 @@ namespace Newsstand.Data;
 
 /// <summary>
 /// Migrates the schema when the silo starts, before any grain can activate. Several silos may start
-/// at once: EF Core takes a database lock around migrations, so only one applies them.
+/// at once against one PostgreSQL database: each takes a session-level advisory lock first, so one
+/// applies the migrations and the others find them applied (without it, two silos both created the
+/// same tables and one of them failed to start).
 /// </summary>
 internal sealed partial class DatabaseMigrator(NewsstandDb db, ILogger<DatabaseMigrator> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(DatabaseMigrator), ServiceLifecycleStage.RuntimeInitialize, MigrateAsync);
 
+    // Any fixed number: every silo of every version must use the same one.
+    private const long MigrationLock = 0x6E736D73_6D696772;
+
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var context = db.CreateContext();
-        await context.Database.MigrateAsync(cancellationToken);
+        var locked = context.Database.IsNpgsql();
+        if (locked)
+        {
+            // A session lock: it lives on this one connection, which stays open until it is released.
+            await context.Database.OpenConnectionAsync(cancellationToken);
+            await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+        }
+        try
+        {
+            await context.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            if (locked)
+            {
+                await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+                await context.Database.CloseConnectionAsync();
+            }
+        }
         if (context.Database.IsSqlite())
         {
             // WAL keeps readers off the writer's lock; synchronous stays FULL, so a commit is on disk before we answer.

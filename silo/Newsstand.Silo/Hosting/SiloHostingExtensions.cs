@@ -8,14 +8,26 @@ namespace Newsstand.Silo.Hosting;
 
 internal static class SiloHostingExtensions
 {
-    /// <summary>The Orleans silo with the newsstand grains, localhost clustering and the dashboard.</summary>
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>
+    /// The Orleans silo with the newsstand grains, clustering (<see cref="ClusteringExtensions"/>), activity
+    /// propagation, the dashboard and telemetry. Cluster options are validated and the silo and gateway
+    /// ports checked before anything starts; a problem throws <see cref="StartupCheckException"/>.
+    /// </summary>
     public static WebApplicationBuilder AddNewsstandSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(SiloClusterOptions.SectionName).Get<SiloClusterOptions>() ?? new();
+        var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
+        ClusteringExtensions.EnsurePortsFree(cluster);
+        builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+            .UseNewsstandClustering(cluster, builder.Configuration)
+            .AddActivityPropagation()
             .AddNewsstandGrains()
             .AddDashboard());
+        builder.AddNewsstandTelemetry(cluster);
         return builder;
     }
 
@@ -28,8 +40,8 @@ internal static class SiloHostingExtensions
 
     public static WebApplication MapSiloHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 

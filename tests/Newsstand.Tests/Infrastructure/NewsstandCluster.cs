@@ -62,7 +62,8 @@ internal static class NewsstandCluster
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddNewsstandGrains();
+            // As the silo host does: incoming calls continue the caller's trace.
+            siloBuilder.AddNewsstandGrains().AddActivityPropagation();
             siloBuilder.Services.AddLogging(LogCapture.AddTo);
         }
     }

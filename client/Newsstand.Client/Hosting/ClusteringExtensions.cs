@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Newsstand.Client.Hosting;
+
+/// <summary>How the web client finds the gateways: the local silo(s) by default, every live silo through Redis when configured.</summary>
+internal static class ClusteringExtensions
+{
+    /// <summary>Orleans' client messaging options, e.g. <c>Orleans:Messaging:ResponseTimeout</c> (default 30 s).</summary>
+    public const string MessagingSection = "Orleans:Messaging";
+
+    /// <summary>The Orleans client; it keeps retrying until a gateway answers, so start order does not matter.</summary>
+    public static WebApplicationBuilder AddNewsstandClusterClient(this WebApplicationBuilder builder)
+    {
+        var cluster = Read(builder.Configuration);
+        builder.Services.AddOptions<ClusterClientOptions>().BindConfiguration(ClusterClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.UseOrleansClient(client =>
+        {
+            if (cluster.UsesRedis)
+            {
+                var redis = RedisConnection.Parse(cluster.RedisClustering!);
+                client.UseRedisClustering(options => options.ConfigurationOptions = redis)
+                    .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            }
+            else
+            {
+                client.UseLocalhostClustering(cluster.GatewayPorts is [] ? [ClusterClientOptions.DefaultGatewayPort] : cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId);
+            }
+            client.UseConnectionRetryFilter(RetryConnectingAsync).AddActivityPropagation().AddMemoryStreams(ProviderNames.Streams);
+            // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.
+            client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(MessagingSection));
+        });
+        builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
+        return builder;
+    }
+
+    // Validated before UseOrleansClient reads it: a bad key stops the start with a message naming it.
+    private static ClusterClientOptions Read(ConfigurationManager configuration)
+    {
+        var cluster = new ClusterClientOptions();
+        configuration.GetSection(ClusterClientOptions.SectionName).Bind(cluster);
+        var results = new List<ValidationResult>();
+        return Validator.TryValidateObject(cluster, new ValidationContext(cluster), results, validateAllProperties: true)
+            ? cluster
+            : throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions), results.Select(result => $"{ClusterClientOptions.SectionName}: {result.ErrorMessage}"));
+    }
+
+    private static async Task<bool> RetryConnectingAsync(Exception exception, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return !cancellationToken.IsCancellationRequested;
+    }
+}

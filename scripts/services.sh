@@ -1,0 +1,69 @@
+# Helpers shared by test.sh and cluster.sh (source this file): Debian packages installed on demand,
+# and throwaway PostgreSQL and Redis servers that live in a temporary folder and are stopped by PID.
+
+# ensure_command COMMAND PACKAGE: installs the Debian PACKAGE when COMMAND is missing.
+ensure_command() {
+  command -v "$1" >/dev/null 2>&1 || install_debian_package "$2"
+}
+
+# install_debian_package PACKAGE (needs root; runs apt-get update once per script).
+apt_updated=""
+install_debian_package() {
+  local package="$1"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$package is not installed; run as root or: apt-get install -y $package" >&2
+    return 1
+  fi
+  echo "Installing $package from Debian..."
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# start_postgres PORT: initdb + start in a fresh temporary folder; sets PG_DIR, PG_BIN and POSTGRES_URL.
+start_postgres() {
+  local port="$1"
+  [ -n "$(pg_bin)" ] || install_debian_package postgresql
+  PG_BIN="$(pg_bin)"
+  PG_DIR="$(mktemp -d /tmp/nsms-pg.XXXXXX)"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
+  POSTGRES_URL="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, $PG_DIR)"
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_redis PORT: a Redis server on loopback without persistence (membership is rebuilt by the silos); sets REDIS_PID.
+start_redis() {
+  local port="$1"
+  ensure_command redis-server redis-server
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning \
+    >"${REDIS_LOG:-/dev/null}" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do
+    redis-cli -p "$port" ping >/dev/null 2>&1 && { echo "Redis on 127.0.0.1:$port (throwaway, pid $REDIS_PID)"; return 0; }
+    kill -0 "$REDIS_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "Redis did not start on 127.0.0.1:$port (is the port taken?)." >&2
+  return 1
+}
+
+stop_redis() {
+  [ -n "${REDIS_PID:-}" ] || return 0
+  kill -TERM "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true
+  REDIS_PID=""
+}

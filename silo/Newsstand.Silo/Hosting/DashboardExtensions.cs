@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace Newsstand.Silo.Hosting;
+
+/// <summary>
+/// The Orleans dashboard on the silo's web host, protected (see <see cref="DashboardAccessOptions"/>):
+/// loopback-only without configuration; on a configured admin URL only, with authentication.
+/// </summary>
+internal static class DashboardExtensions
+{
+    public const string RoutePrefix = "/dashboard";
+    private const string Policy = "dashboard";
+
+    public static WebApplicationBuilder AddDashboardAccess(this WebApplicationBuilder builder)
+    {
+        var access = Read(builder.Configuration);
+        builder.Services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        if (!string.IsNullOrWhiteSpace(access.AdminUrl))
+        {
+            // The admin listener comes on top of the silo's own URLs (health, loopback).
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.IsNullOrWhiteSpace(urls) ? access.AdminUrl : $"{urls};{access.AdminUrl}");
+        }
+        builder.Services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, _ => { });
+        builder.Services.AddSingleton<IAuthorizationHandler, DashboardAccessHandler>();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName)
+            .AddRequirements(new DashboardAccessRequirement()));
+        return builder;
+    }
+
+    public static WebApplication MapNewsstandDashboard(this WebApplication app)
+    {
+        app.MapOrleansDashboard(RoutePrefix).RequireAuthorization(Policy);
+        return app;
+    }
+
+    private static DashboardAccessOptions Read(ConfigurationManager configuration)
+    {
+        var access = configuration.GetSection(DashboardAccessOptions.SectionName).Get<DashboardAccessOptions>() ?? new();
+        var results = new List<ValidationResult>();
+        return Validator.TryValidateObject(access, new ValidationContext(access), results, validateAllProperties: true)
+            ? access
+            : throw new StartupCheckException("Invalid dashboard configuration: " + string.Join(" ", results.Select(result => result.ErrorMessage)));
+    }
+
+    private sealed class DashboardAccessRequirement : IAuthorizationRequirement;
+
+    /// <summary>With an admin URL: the admin port and a signed-in user. Without: a loopback caller, or a signed-in user.</summary>
+    private sealed class DashboardAccessHandler(IOptions<DashboardAccessOptions> access) : AuthorizationHandler<DashboardAccessRequirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, DashboardAccessRequirement requirement)
+        {
+            if (context.Resource is HttpContext http)
+            {
+                var signedIn = context.User.Identity?.IsAuthenticated == true;
+                var allowed = access.Value.AdminPort is { } adminPort
+                    ? signedIn && http.Connection.LocalPort == adminPort
+                    : signedIn || (http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote));
+                if (allowed)
+                {
+                    context.Succeed(requirement);
+                }
+            }
+            return Task.CompletedTask;
+        }
+    }
+}

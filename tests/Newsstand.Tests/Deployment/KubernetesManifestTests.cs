@@ -1,0 +1,232 @@
+extern alias silo;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+using Newsstand.Client.Hosting;
+using SiloHosting = silo::Newsstand.Silo.Hosting;
+
+namespace Newsstand.Tests.Deployment;
+
+/// <summary>
+/// Every overlay under <c>k8s/overlays</c>, rendered by <c>kubectl kustomize</c> and parsed into typed
+/// Kubernetes objects, checked against itself and against what the code serves and reads.
+/// </summary>
+public sealed partial class KubernetesManifestTests
+{
+    private const string Silo = "nsms-silo";
+    private const string Client = "nsms-client";
+
+    public static TheoryData<string> Overlays()
+    {
+        var overlays = new TheoryData<string>();
+        foreach (var folder in Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Order())
+        {
+            overlays.Add(Path.GetFileName(folder));
+        }
+        return overlays;
+    }
+
+    [Fact]
+    public void ThereAreDevAndProdOverlays() =>
+        Assert.Equal(["dev", "prod"], Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Select(Path.GetFileName).Order());
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+
+        Assert.Equal(3, rendered.Deployment(Silo).Spec.Replicas);
+        Assert.Single(rendered.All<V1PodDisruptionBudget>(), pdb => pdb.Metadata.Name == Silo);
+        var autoscaler = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
+        Assert.Equal(("Deployment", Client), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
+        Assert.Contains(rendered.All<V1Service>(), service => service.Metadata.Name == Client);
+        Assert.Contains(rendered.All<V1Deployment>(), deployment => deployment.Metadata.Name == "nsms-redis");
+        Assert.Contains(rendered.All<V1NetworkPolicy>(), policy => policy.Spec.PodSelector.MatchLabels?["app.kubernetes.io/name"] == Silo);
+        if (overlay == "dev")
+        {
+            var postgres = Assert.Single(rendered.All<V1StatefulSet>());
+            Assert.NotEmpty(postgres.Spec.VolumeClaimTemplates);
+        }
+        else
+        {
+            Assert.Empty(rendered.All<V1StatefulSet>());
+            Assert.Empty(rendered.All<V1Secret>());
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void SelectorsAndServicePortsMatchThePods(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+        var pods = rendered.PodTemplates().ToList();
+
+        foreach (var deployment in rendered.All<V1Deployment>())
+        {
+            Assert.True(Matches(deployment.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels), $"{deployment.Metadata.Name}: selector does not match its pods.");
+        }
+        foreach (var service in rendered.All<V1Service>())
+        {
+            var selected = pods.Where(pod => Matches(service.Spec.Selector, pod.Template.Metadata.Labels)).ToList();
+            Assert.True(selected.Count > 0, $"Service {service.Metadata.Name} selects no pods.");
+            foreach (var port in service.Spec.Ports)
+            {
+                Assert.True(selected.All(pod => HasContainerPort(pod.Template, port.TargetPort.Value)),
+                    $"Service {service.Metadata.Name}: target port {port.TargetPort.Value} is no container port of its pods.");
+            }
+        }
+        foreach (var budget in rendered.All<V1PodDisruptionBudget>())
+        {
+            Assert.Contains(pods, pod => Matches(budget.Spec.Selector.MatchLabels, pod.Template.Metadata.Labels));
+        }
+        foreach (var policy in rendered.All<V1NetworkPolicy>())
+        {
+            var selected = pods.Where(pod => Matches(policy.Spec.PodSelector.MatchLabels, pod.Template.Metadata.Labels)).ToList();
+            Assert.True(selected.Count > 0, $"NetworkPolicy {policy.Metadata.Name} selects no pods.");
+            foreach (var port in policy.Spec.Ingress.SelectMany(rule => rule.Ports ?? []))
+            {
+                Assert.True(selected.All(pod => HasContainerPort(pod.Template, port.Port.Value)), $"NetworkPolicy {policy.Metadata.Name}: port {port.Port.Value} is no container port.");
+            }
+        }
+        Assert.All(rendered.All<V1StatefulSet>(), set => Assert.Contains(rendered.All<V1Service>(), service => service.Metadata.Name == set.Spec.ServiceName));
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void PortsAndProbesAreTheOnesTheHostsServe(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+
+        var silo = rendered.Container(Silo);
+        var siloEnvironment = rendered.Environment(silo);
+        Assert.Equal(PortOfUrl(siloEnvironment["Urls"].Value), PortNamed(silo, "http"));
+        Assert.Equal(PortOfUrl(siloEnvironment["Dashboard__AdminUrl"].Value), PortNamed(silo, "admin"));
+        Assert.Equal(int.Parse(siloEnvironment["Orleans__SiloPort"].Value, CultureInfo.InvariantCulture), PortNamed(silo, "silo"));
+        Assert.Equal(int.Parse(siloEnvironment["Orleans__GatewayPort"].Value, CultureInfo.InvariantCulture), PortNamed(silo, "gateway"));
+        AssertProbes(silo, SiloHosting.SiloHostingExtensions.LivePath, SiloHosting.SiloHostingExtensions.ReadyPath);
+
+        var client = rendered.Container(Client);
+        Assert.Equal(PortOfUrl(rendered.Environment(client)["Urls"].Value), PortNamed(client, "http"));
+        AssertProbes(client, ClientHostingExtensions.LivePath, ClientHostingExtensions.ReadyPath);
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void EveryVariableTheManifestsSetIsAKeyTheCodeReads(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+
+        foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) })
+        {
+            var container = rendered.Container(deployment);
+            var helpers = (container.Env ?? []).Where(e => e.Value is null).Select(e => e.Name)
+                .Where(name => (container.Env ?? []).Any(other => other.Value?.Contains($"$({name})", StringComparison.Ordinal) == true)).ToHashSet();
+            var unread = rendered.Environment(container).Keys
+                .Where(name => !helpers.Contains(name) && !keys.Contains(ArrayIndex().Replace(ConfigurationKeys.KeyOf(name), "")))
+                .ToList();
+            Assert.True(unread.Count == 0, $"{overlay}/{deployment} sets variables no code reads: {string.Join(", ", unread)}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void EveryRequiredKeyIsSetAndTheHostsAcceptTheirConfiguration(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+        var silo = Configuration(rendered.Environment(rendered.Container(Silo)));
+        var client = Configuration(rendered.Environment(rendered.Container(Client)));
+
+        // The silo's own start-up validation, on exactly what the pod would see.
+        var cluster = SiloHosting.SiloClusterOptionsValidator.Read(silo);
+        Assert.True(cluster.UsesRedis, "The silos must use Redis clustering in Kubernetes.");
+        Assert.Equal("10.0.0.7", cluster.AdvertisedAddress);
+        Assert.Equal("nsms-pod-0", cluster.EffectiveSiloName);
+        Assert.False(string.IsNullOrWhiteSpace(silo["Database:Postgres"]), "The silos need the PostgreSQL connection string.");
+        var dashboard = silo.GetSection(SiloHosting.DashboardAccessOptions.SectionName).Get<SiloHosting.DashboardAccessOptions>()!;
+        Assert.Empty(dashboard.Validate(new(dashboard)));
+        Assert.NotNull(dashboard.AdminPort);
+
+        var clientCluster = client.GetSection(ClusterClientOptions.SectionName).Get<ClusterClientOptions>()!;
+        Assert.Equal((cluster.ClusterId, cluster.ServiceId, cluster.RedisClustering), (clientCluster.ClusterId, clientCluster.ServiceId, clientCluster.RedisClustering));
+        Assert.Empty(clientCluster.Validate(new(clientCluster)));
+
+        var labels = rendered.Deployment(Silo).Spec.Template.Metadata.Labels;
+        Assert.Equal((cluster.ServiceId, cluster.ClusterId), (labels["orleans/serviceId"], labels["orleans/clusterId"]));
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+        foreach (var deployment in new[] { Silo, Client })
+        {
+            var environment = rendered.Environment(rendered.Container(deployment));
+            foreach (var (name, value) in environment.Where(e => SecretName().IsMatch(e.Key) || e.Key == "Database__Postgres"))
+            {
+                Assert.True(value.Source == EnvironmentSource.Secret, $"{deployment}: {name} must come from a Secret.");
+            }
+            var pod = rendered.Deployment(deployment).Spec.Template.Spec;
+            var shutdown = int.Parse(environment["DOTNET_SHUTDOWNTIMEOUTSECONDS"].Value, CultureInfo.InvariantCulture);
+            Assert.True(pod.TerminationGracePeriodSeconds > shutdown, $"{deployment}: the grace period must exceed the host's shutdown timeout.");
+            Assert.True(pod.SecurityContext.RunAsNonRoot, $"{deployment} must run as non-root.");
+            Assert.Equal("0", rendered.Deployment(deployment).Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        }
+    }
+
+    [Theory]
+    [InlineData("silo/Dockerfile", Silo)]
+    [InlineData("client/Dockerfile", Client)]
+    public void TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
+    {
+        var lines = File.ReadAllLines(Path.Combine(Processes.BuiltHosts.RepositoryRoot, dockerfile)).Select(line => line.Trim()).ToList();
+        var finalStage = lines.Skip(lines.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
+        var container = RenderedOverlay.Render("prod").Container(deployment);
+
+        Assert.True(lines.Count(line => line.StartsWith("FROM ", StringComparison.Ordinal)) >= 2, "Multi-stage build expected.");
+        Assert.Contains(finalStage, line => line.StartsWith("USER ", StringComparison.Ordinal) && !line.EndsWith(" root", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));
+        var healthcheck = Assert.Single(finalStage, line => line.StartsWith("HEALTHCHECK", StringComparison.Ordinal));
+        var exposed = finalStage.Single(line => line.StartsWith("EXPOSE ", StringComparison.Ordinal))[7..].Split(' ').Select(int.Parse).Order();
+        Assert.Equal(container.Ports.Select(port => port.ContainerPort).Order(), exposed);
+        var checkedLine = string.Join(' ', finalStage.SkipWhile(line => !line.StartsWith("HEALTHCHECK", StringComparison.Ordinal)).Take(2));
+        Assert.Contains($":{PortNamed(container, "http")}{ClientHostingExtensions.LivePath}", checkedLine, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, line => line.StartsWith("ENV ", StringComparison.Ordinal) && SecretName().IsMatch(line));
+        Assert.NotNull(healthcheck);
+    }
+
+    private static void AssertProbes(V1Container container, string live, string ready)
+    {
+        var http = PortNamed(container, "http");
+        foreach (var (probe, path) in new[] { (container.LivenessProbe, live), (container.ReadinessProbe, ready), (container.StartupProbe, (string?)null) })
+        {
+            Assert.NotNull(probe?.HttpGet);
+            Assert.Contains(probe.HttpGet.Path, new[] { live, ready });
+            if (path is not null)
+            {
+                Assert.Equal(path, probe.HttpGet.Path);
+            }
+            Assert.Equal(http, PortNumber(container, probe.HttpGet.Port.Value));
+        }
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, EnvironmentValue> environment) =>
+        new ConfigurationBuilder().AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(ConfigurationKeys.KeyOf(e.Key), (string?)e.Value.Value))).Build();
+
+    private static bool Matches(IDictionary<string, string>? selector, IDictionary<string, string>? labels) =>
+        selector is { Count: > 0 } && labels is not null && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    private static bool HasContainerPort(V1PodTemplateSpec pod, string port) =>
+        pod.Spec.Containers.SelectMany(c => c.Ports ?? []).Any(p => p.Name == port || p.ContainerPort.ToString(CultureInfo.InvariantCulture) == port);
+
+    private static int PortNamed(V1Container container, string name) => container.Ports.Single(port => port.Name == name).ContainerPort;
+
+    private static int PortNumber(V1Container container, string nameOrNumber) =>
+        int.TryParse(nameOrNumber, CultureInfo.InvariantCulture, out var number) ? number : PortNamed(container, nameOrNumber);
+
+    private static int PortOfUrl(string url) => int.Parse(UrlPort().Match(url).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@":([0-9]+)/?$")]
+    private static partial Regex UrlPort();
+
+    [GeneratedRegex(@":[0-9]+$")]
+    private static partial Regex ArrayIndex();
+
+    [GeneratedRegex("(?i)password|secret|token|apikey")]
+    private static partial Regex SecretName();
+}

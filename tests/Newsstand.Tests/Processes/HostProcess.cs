@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>
+/// One real process (a built silo or web client, Redis): its output lines are kept, waits for a line are
+/// event-driven (no polling), and it is stopped by its own PID only.
+/// </summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public Task<int> Exited => _exited.Task;
+
+    public string Output => string.Join('\n', _lines);
+
+    public static HostProcess Start(string name, string executable, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = Path.GetDirectoryName(executable) is { Length: > 0 } folder ? folder : Path.GetTempPath(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // Plain console logs, one line per entry, so a test can wait for a line.
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var host = new HostProcess(name, process);
+        process.OutputDataReceived += (_, e) => host.Receive(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Receive(e.Data);
+        process.Exited += (_, _) => host._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>The first output line matching <paramref name="match"/>; fails if the process exits or <paramref name="within"/> passes first.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan within)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            var earlier = _lines.FirstOrDefault(match);
+            if (earlier is not null)
+            {
+                return earlier;
+            }
+            _waiters.Add((match, seen));
+        }
+        var first = await Task.WhenAny(seen.Task, _exited.Task).WaitAsync(within).ConfigureAwait(false);
+        return first == seen.Task
+            ? await seen.Task
+            : throw new InvalidOperationException($"{Name} exited with code {await _exited.Task} before the expected line. Output:\n{Output}");
+    }
+
+    /// <summary>Waits for the host's "Application started" line (every hosted service, the Orleans silo or client included, has started).</summary>
+    public Task WaitStartedAsync(TimeSpan within) =>
+        WaitForLineAsync(line => line.Contains("Application started", StringComparison.Ordinal), within);
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first (a clean shutdown leaves the membership table tidy), then SIGKILL.
+            Terminate(_process.Id);
+            if (await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(15))) != _exited.Task)
+            {
+                _process.Kill();
+            }
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+
+    private void Receive(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_waiters)
+        {
+            _lines.Enqueue(line);
+            foreach (var waiter in _waiters.Where(waiter => waiter.Match(line)).ToList())
+            {
+                waiter.Seen.TrySetResult(line);
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+}

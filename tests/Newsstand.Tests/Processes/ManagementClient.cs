@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>An Orleans client of a <see cref="ProcessCluster"/> that asks Orleans' management grain where grains live.</summary>
+internal sealed class ManagementClient(IHost host) : IAsyncDisposable
+{
+    public static async Task<ManagementClient> ConnectAsync(ProcessCluster cluster)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .UseOrleansClient(client => client
+                .UseRedisClustering($"127.0.0.1:{cluster.RedisPort}")
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId)))
+            .Build();
+        await host.StartAsync();
+        return new ManagementClient(host);
+    }
+
+    /// <summary>Our grain activations (types under <c>Newsstand.</c>) per silo port.</summary>
+    public async Task<Dictionary<int, int>> NewsstandActivationsAsync()
+    {
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Where(s => s.GrainType.StartsWith("Newsstand.", StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress.Endpoint.Port)
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>
+    /// Deactivates every idle activation. The first silo to start warms every table owner before the
+    /// others join; after this, the next calls place the grains across all silos.
+    /// </summary>
+    public Task ReplaceIdleActivationsAsync() =>
+        host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
+    public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
+    {
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Select(s => s.GrainType).Where(type => type.StartsWith("Newsstand.", StringComparison.Ordinal))
+            .Select(type => type[(type.LastIndexOf('.') + 1)..]).Distinct().Order().ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using Npgsql;
+using Newsstand.Tests.Infrastructure;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>
+/// A real cluster of processes on loopback, as <c>cluster.sh</c> runs it: Redis for membership, a fresh
+/// database on the test PostgreSQL server (<c>NSMS_TEST_POSTGRES</c>), silo processes and the web client,
+/// each on free ports, with short membership timeouts so a killed silo is declared dead in seconds.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _server;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-process-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string> _shared;
+    private HostProcess? _redis;
+
+    private ProcessCluster(string server, string database, int redisPort)
+    {
+        _server = server;
+        Database = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
+        RedisPort = redisPort;
+        ClusterId = "nsms-" + Guid.NewGuid().ToString("N")[..8];
+        _shared = new()
+        {
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = "nsms-tests",
+            ["Orleans__RedisClustering"] = $"127.0.0.1:{redisPort}",
+            ["Orleans__AdvertisedAddress"] = "127.0.0.1",
+            ["Database__Postgres"] = Database,
+            ["Database__DataDirectory"] = _dataDirectory,
+            ["Hashing__Iterations"] = "1000",
+            // A dead silo is suspected after 2 missed 1 s probes and declared dead by the others' votes.
+            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+            ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
+            ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        };
+    }
+
+    public string ClusterId { get; }
+
+    public string ServiceId => _shared["Orleans__ServiceId"];
+
+    public int RedisPort { get; }
+
+    public string Database { get; }
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public HostProcess Client { get; private set; } = null!;
+
+    public Uri ClientUrl { get; private set; } = null!;
+
+    /// <summary>Starts Redis, <paramref name="silos"/> silos and the web client; with <paramref name="dashboard"/> each silo serves its dashboard on its admin port.</summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, DashboardAccount? dashboard = null)
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
+            ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
+        var cluster = new ProcessCluster(server, "nsms_proc_" + Guid.NewGuid().ToString("N")[..12], BuiltHosts.FreePort());
+        try
+        {
+            await cluster.StartAllAsync(silos, dashboard);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAllAsync(int silos, DashboardAccount? dashboard)
+    {
+        await ExecuteAsync($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(Database).Database}\"");
+        _redis = HostProcess.Start("redis", "redis-server", new Dictionary<string, string>(),
+            "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        await _redis.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
+
+        // All silos start at once (EF Core serialises the migration under a database lock), so the
+        // table owners each one warms up land on different silos.
+        var all = Enumerable.Range(1, silos).Select(n => StartSilo(n, dashboard)).ToList();
+        await Task.WhenAll(all.Select(silo => silo.Host.WaitStartedAsync(StartTimeout)));
+
+        var clientPort = BuiltHosts.FreePort();
+        ClientUrl = new Uri($"http://127.0.0.1:{clientPort}");
+        Client = HostProcess.Start("client", BuiltHosts.Client, new Dictionary<string, string>(_shared)
+        {
+            ["Urls"] = ClientUrl.ToString(),
+            // A call whose silo died unanswered fails after this instead of Orleans' default 30 s.
+            ["Orleans__Messaging__ResponseTimeout"] = "00:00:05",
+        });
+        await Client.WaitStartedAsync(StartTimeout);
+    }
+
+    private SiloProcess StartSilo(int number, DashboardAccount? dashboard)
+    {
+        var silo = new SiloProcess($"silo-{number}", BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort());
+        var environment = new Dictionary<string, string>(_shared)
+        {
+            ["Orleans__SiloName"] = silo.Name,
+            ["Orleans__SiloPort"] = silo.SiloPort.ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Urls"] = silo.WebUrl.ToString(),
+        };
+        if (dashboard is not null)
+        {
+            environment["Dashboard__AdminUrl"] = silo.AdminUrl.ToString();
+            environment["Dashboard__Username"] = dashboard.Username;
+            environment["Dashboard__Password"] = dashboard.Password;
+        }
+        silo.Host = HostProcess.Start(silo.Name, BuiltHosts.Silo, environment);
+        Silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Ids of <paramref name="table"/> rows that are committed in the database.</summary>
+    public async Task<HashSet<int>> CommittedIdsAsync(string table, IReadOnlyCollection<int> ids)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT id FROM \"{table}\" WHERE id = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var found = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            found.Add(reader.GetInt32(0));
+        }
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync();
+        }
+        await Task.WhenAll(Silos.Where(silo => silo.Host is not null).Select(silo => silo.Host.DisposeAsync().AsTask()));
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(Database).Database}\" WITH (FORCE)");
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>One silo process and its ports.</summary>
+internal sealed class SiloProcess(string name, int siloPort, int gatewayPort, int webPort, int adminPort)
+{
+    public string Name { get; } = name;
+
+    public int SiloPort { get; } = siloPort;
+
+    public int GatewayPort { get; } = gatewayPort;
+
+    public int WebPort { get; } = webPort;
+
+    public Uri WebUrl => new($"http://127.0.0.1:{WebPort}");
+
+    /// <summary>The dashboard's admin listener, when the cluster was started with a dashboard account.</summary>
+    public Uri AdminUrl => new($"http://127.0.0.1:{adminPort}");
+
+    public HostProcess Host { get; set; } = null!;
+}
+
+/// <summary>The dashboard account the silos are configured with (made up per test run).</summary>
+internal sealed record DashboardAccount(string Username, string Password);

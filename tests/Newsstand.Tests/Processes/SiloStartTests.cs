@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>The built silo refuses to start, with a message naming the key to change, when its ports or settings are wrong.</summary>
+[Collection(ProcessTestsDefinition.Name)]
+public sealed class SiloStartTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("Orleans:SiloPort")]
+    [InlineData("Orleans:GatewayPort")]
+    public async Task SiloDoesNotStartWhenAnotherProcessListensOnItsPort(string key)
+    {
+        // The other listener shares ports the way Orleans' own listeners do (address reuse).
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        var taken = ((IPEndPoint)other.LocalEndPoint!).Port;
+        var settings = SiloSettings();
+        settings[key.Replace(":", "__", StringComparison.Ordinal)] = taken.ToString(CultureInfo.InvariantCulture);
+
+        var (exitCode, output) = await RunSiloAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Port {taken} ({key}) on 127.0.0.1 is already in use by another process", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Orleans__SiloPort", "0", "Orleans:SiloPort")]
+    [InlineData("Orleans__AdvertisedAddress", "not-an-ip", "Orleans:AdvertisedAddress")]
+    [InlineData("Orleans__RedisClustering", "127.0.0.1:6379,nosuchoption=1", "Orleans:RedisClustering")]
+    [InlineData("Dashboard__AdminUrl", "http://127.0.0.1:1", "Dashboard:Username")]
+    public async Task SiloDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
+    {
+        var settings = SiloSettings();
+        settings[variable] = value;
+
+        var (exitCode, output) = await RunSiloAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The silo cannot start", output, StringComparison.Ordinal);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> SiloSettings() => new()
+    {
+        ["Orleans__SiloPort"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Orleans__GatewayPort"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Urls"] = $"http://127.0.0.1:{BuiltHosts.FreePort()}",
+        ["Database__DataDirectory"] = Path.Combine(Path.GetTempPath(), "nsms-start-" + Guid.NewGuid().ToString("N")),
+    };
+
+    private static async Task<(int ExitCode, string Output)> RunSiloAsync(Dictionary<string, string> settings)
+    {
+        try
+        {
+            await using var silo = HostProcess.Start("silo", BuiltHosts.Silo, settings);
+            var exitCode = await silo.Exited.WaitAsync(ExitTimeout);
+            return (exitCode, silo.Output);
+        }
+        finally
+        {
+            // A silo that wrongly started has created its data directory.
+            if (Directory.Exists(settings["Database__DataDirectory"]))
+            {
+                Directory.Delete(settings["Database__DataDirectory"], recursive: true);
+            }
+        }
+    }
+}
