@@ -1,19 +1,20 @@
 using Newsstand.Client.Apis;
 using Newsstand.Client.Hosting;
+using Newsstand.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddNewsstandClusterClient();
-builder.AddNewsstandTelemetry();
+builder.AddClientTelemetry();
 builder.AddNewsstandApi();
-builder.AddClientHealthChecks();
+builder.AddGrainHealthCheck();
 builder.AddHttpEndpoints();
 
 var app = builder.Build();
 
 app.UseNewsstandErrors();
 app.MapNewsstandDocs();
-app.MapClientHealth();
+app.MapNewsstandHealth();
 app.MapLoginApi();
 app.MapRecordsApi();
 app.MapAdminWorkloadsApi();

@@ -1,3 +1,4 @@
+using Newsstand.Hosting;
 using Newsstand.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,11 +13,10 @@ catch (StartupCheckException problem)
     await Console.Error.WriteLineAsync($"The silo cannot start: {problem.Message}");
     return 2;
 }
-builder.AddSiloHealthChecks();
 
 var app = builder.Build();
 
-app.MapSiloHealth();
+app.MapNewsstandHealth();
 app.MapNewsstandDashboard();
 
 await app.RunAsync();

@@ -1,18 +1,12 @@
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Errors;
-using Newsstand.Grains;
-using Newsstand.Records;
 using Scalar.AspNetCore;
 
 namespace Newsstand.Client.Hosting;
 
 internal static class ClientHostingExtensions
 {
-    public const string LivePath = "/health/live";
-    public const string ReadyPath = "/health/ready";
-
     /// <summary>JSON contract, problem details, request and connection limits, abuse limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
@@ -23,12 +17,6 @@ internal static class ClientHostingExtensions
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
         builder.Services.AddOptions<HeavyRequestOptions>().BindConfiguration(HeavyRequestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         AbuseLimits.AddTo(builder);
-        return builder;
-    }
-
-    public static WebApplicationBuilder AddClientHealthChecks(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
 
@@ -46,22 +34,5 @@ internal static class ClientHostingExtensions
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("NSMS API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
-    }
-
-    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: a grain call through the cluster succeeds.</summary>
-    public static WebApplication MapClientHealth(this WebApplication app)
-    {
-        app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
-        app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains("ready") });
-        return app;
-    }
-
-    private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            await grains.TableIndex<LoginView>().CountAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
     }
 }

@@ -102,11 +102,11 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(PortOfUrl(siloEnvironment["Dashboard__AdminUrl"].Value), PortNamed(silo, "admin"));
         Assert.Equal(int.Parse(siloEnvironment["Orleans__SiloPort"].Value, CultureInfo.InvariantCulture), PortNamed(silo, "silo"));
         Assert.Equal(int.Parse(siloEnvironment["Orleans__GatewayPort"].Value, CultureInfo.InvariantCulture), PortNamed(silo, "gateway"));
-        AssertProbes(silo, SiloHosting.SiloHostingExtensions.LivePath, SiloHosting.SiloHostingExtensions.ReadyPath);
+        AssertProbes(silo, Newsstand.Hosting.HealthExtensions.LivePath, Newsstand.Hosting.HealthExtensions.ReadyPath);
 
         var client = rendered.Container(Client);
         Assert.Equal(PortOfUrl(rendered.Environment(client)["Urls"].Value), PortNamed(client, "http"));
-        AssertProbes(client, ClientHostingExtensions.LivePath, ClientHostingExtensions.ReadyPath);
+        AssertProbes(client, Newsstand.Hosting.HealthExtensions.LivePath, Newsstand.Hosting.HealthExtensions.ReadyPath);
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -185,9 +185,37 @@ public sealed partial class KubernetesManifestTests
         var exposed = finalStage.Single(line => line.StartsWith("EXPOSE ", StringComparison.Ordinal))[7..].Split(' ').Select(int.Parse).Order();
         Assert.Equal(container.Ports.Select(port => port.ContainerPort).Order(), exposed);
         var checkedLine = string.Join(' ', finalStage.SkipWhile(line => !line.StartsWith("HEALTHCHECK", StringComparison.Ordinal)).Take(2));
-        Assert.Contains($":{PortNamed(container, "http")}{ClientHostingExtensions.LivePath}", checkedLine, StringComparison.Ordinal);
+        Assert.Contains($":{PortNamed(container, "http")}{Newsstand.Hosting.HealthExtensions.LivePath}", checkedLine, StringComparison.Ordinal);
         Assert.DoesNotContain(lines, line => line.StartsWith("ENV ", StringComparison.Ordinal) && SecretName().IsMatch(line));
         Assert.NotNull(healthcheck);
+    }
+
+    [Theory]
+    [InlineData("silo/Dockerfile", "silo/Newsstand.Silo/Newsstand.Silo.csproj")]
+    [InlineData("client/Dockerfile", "client/Newsstand.Client/Newsstand.Client.csproj")]
+    public void EachImageCopiesEveryProjectItsHostBuildsFrom(string dockerfile, string host)
+    {
+        var root = Processes.BuiltHosts.RepositoryRoot;
+        var copies = File.ReadAllLines(Path.Combine(root, dockerfile)).Where(line => line.TrimStart().StartsWith("COPY ", StringComparison.Ordinal)).ToList();
+        var projects = new HashSet<string>();
+        var pending = new Stack<string>([Path.GetFullPath(Path.Combine(root, host))]);
+        while (pending.TryPop(out var project))
+        {
+            if (projects.Add(project))
+            {
+                foreach (var reference in System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference"))
+                {
+                    pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))));
+                }
+            }
+        }
+
+        foreach (var project in projects.Select(p => Path.GetRelativePath(root, p).Replace('\\', '/')))
+        {
+            // The project file before the restore, and its folder (or a parent) before the publish.
+            Assert.Contains(copies, line => line.Contains($" {project} ", StringComparison.Ordinal));
+            Assert.Contains(copies, line => line.Split(' ').Skip(1).Any(source => source.EndsWith('/') && project.StartsWith(source, StringComparison.Ordinal)));
+        }
     }
 
     private static void AssertProbes(V1Container container, string live, string ready)

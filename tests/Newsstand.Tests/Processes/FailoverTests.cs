@@ -50,6 +50,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine($"Failover: first acknowledged write started after the kill, per table: {string.Join(", ", takeover.Select(t => $"{t.Key} +{t.Value.TotalSeconds:0.00} s"))}; "
             + $"longest pause between acknowledged writes: {load.LongestPause().TotalSeconds:0.00} s; answers: {load.StatusCounts()}.");
 
+        await management.WaitUntilDeclaredDeadAsync(victim.SiloPort, LoadBudget);
         var after = await management.NewsstandActivationsAsync();
         output.WriteLine($"Newsstand activations by silo port after the kill: {Describe(after)}.");
         Assert.DoesNotContain(victim.SiloPort, after.Keys);

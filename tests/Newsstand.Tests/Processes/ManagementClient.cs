@@ -29,6 +29,21 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits until the cluster has declared the silo on <paramref name="siloPort"/> dead: until then a
+    /// cluster-wide management call still goes to it and fails. The test sees membership only from outside
+    /// the silos, through the management grain, so it asks again every 200 ms within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitUntilDeclaredDeadAsync(int siloPort, TimeSpan timeout)
+    {
+        var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        using var deadline = new CancellationTokenSource(timeout);
+        while ((await management.GetHosts(onlyActive: true)).Keys.Any(silo => silo.Endpoint.Port == siloPort))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+        }
+    }
+
+    /// <summary>
     /// Deactivates every idle activation. The first silo to start warms every table owner before the
     /// others join; after this, the next calls place the grains across all silos.
     /// </summary>

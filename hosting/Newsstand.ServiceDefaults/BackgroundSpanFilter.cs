@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using OpenTelemetry;
 
-namespace Newsstand.Client.Hosting;
+namespace Newsstand.Hosting;
 
 /// <summary>
 /// Drops Orleans runtime spans that start a trace of their own (timers, membership probes, manifest
 /// updates: several a second per silo, none caused by a request). Runtime spans inside a request's
 /// trace stay. Runs before the exporters, which skip spans no longer marked as recorded.
 /// </summary>
-internal sealed class BackgroundSpanFilter : BaseProcessor<Activity>
+public sealed class BackgroundSpanFilter : BaseProcessor<Activity>
 {
     public const string RuntimeSource = "Microsoft.Orleans.Runtime";
 
