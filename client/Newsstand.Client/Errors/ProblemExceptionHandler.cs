@@ -66,7 +66,9 @@ internal sealed partial class ProblemExceptionHandler(
         TaskFailedException e => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
-        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
+        // The client lost its gateway or the silo a call went to (a silo died, the cluster is starting or stopping).
+        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+            or GatewayTooBusyException or TimeoutException =>
             (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, "The cluster is not reachable right now; retry shortly."), ClusterRetryAfterSeconds),
         OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, Detail(StatusCodes.Status499ClientClosedRequest, "The request was cancelled."), null),
         _ => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, "An unexpected error occurred."), null),

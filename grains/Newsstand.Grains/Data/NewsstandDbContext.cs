@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Records;
 
@@ -12,8 +13,11 @@ namespace Newsstand.Data;
 /// unique username come from the records' attributes (<see cref="TableSchema"/>); the references between
 /// tables are declared here, once. Each provider has its own subclass so that each keeps its own migrations.
 /// </summary>
-internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext(options)
+internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The key ring of the profile tokens: in the system of record, so every silo of a cluster shares it.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<LoginEntity> Logins => Set<LoginEntity>();
     public DbSet<AdminRecord> Admins => Set<AdminRecord>();
     public DbSet<VendorRecord> Vendors => Set<VendorRecord>();
@@ -40,10 +44,14 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
         WorkloadsConfiguration.Apply(modelBuilder);
 
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_key");
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
-            // Keys are supplied by the caller, never generated.
-            modelBuilder.Entity(entity.ClrType).Property(nameof(ITableRecord.Id)).ValueGeneratedNever();
+            if (entity.ClrType.IsAssignableTo(typeof(ITableRecord)))
+            {
+                // Record keys are supplied by the caller, never generated.
+                modelBuilder.Entity(entity.ClrType).Property(nameof(ITableRecord.Id)).ValueGeneratedNever();
+            }
             foreach (var property in entity.GetProperties())
             {
                 // Column names are the API's field names, by the same policy as the JSON.

@@ -7,13 +7,15 @@ using Newsstand.Workloads;
 namespace Newsstand.Hosting;
 
 /// <summary>
-/// When the silo has started (schema migrated, it is active): billing jobs recorded as queued or running are
+/// When the silo has started (schema migrated, it is active): the profile key ring is loaded (its first key made on
+/// a new database), billing jobs recorded as queued or running are
 /// resumed (a crash or a shutdown left them so), and the subscription monitor is activated, which restarts
 /// its timer if it was running. Every silo does this at start; a job or monitor already running elsewhere
 /// is left as it is. When the silo stops, the first thing it does (before grains are deactivated and before
 /// grain calls fail) is to tell running jobs through <see cref="SiloStopping"/>, so they stop resumable.
 /// </summary>
-internal sealed partial class WorkloadRecovery(NewsstandDb db, IGrainFactory grains, SiloStopping stopping, ILogger<WorkloadRecovery> logger)
+internal sealed partial class WorkloadRecovery(NewsstandDb db, IGrainFactory grains, SiloStopping stopping, ProfileProtector profiles,
+    ILogger<WorkloadRecovery> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -21,6 +23,7 @@ internal sealed partial class WorkloadRecovery(NewsstandDb db, IGrainFactory gra
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        await profiles.WarmAsync().WaitAsync(cancellationToken);
         var jobs = await db.ReadAsync(context => context.Set<BillingJobEntity>()
             .Where(j => j.Status == JobStates.Queued || j.Status == JobStates.Running)
             .Select(j => j.Id)

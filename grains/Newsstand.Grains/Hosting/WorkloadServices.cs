@@ -1,16 +1,12 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Workloads;
 
 namespace Newsstand.Hosting;
 
-/// <summary>What the workload grains need in a silo: their options, the profile key ring, the task retry policy,
+/// <summary>What the workload grains need in a silo: their options, the profile key ring (in the database), the task retry policy,
 /// the billing ledger (replaceable, e.g. by a fault-injecting decorator in tests) and the restart recovery.</summary>
 internal static class WorkloadServices
 {
@@ -20,27 +16,15 @@ internal static class WorkloadServices
     {
         services.AddOptions<PayableTotalOptions>().BindConfiguration(PayableTotalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubscriptionMonitorOptions>().BindConfiguration(SubscriptionMonitorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ProfileEncryptionOptions>().BindConfiguration(ProfileEncryptionOptions.SectionName);
-        services.AddDataProtection().SetApplicationName(DataProtectionApplication);
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>, KeyRingLocation>();
+        // The key ring lives in the system of record: every silo of a cluster encrypts and decrypts with the same keys.
+        // Data Protection reads and writes it synchronously, so the protector only uses it off grain turns.
+        services.AddScoped<NewsstandDbContext>(provider => provider.GetRequiredService<NewsstandDb>().CreateContext());
+        services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<NewsstandDbContext>();
         services.AddSingleton<ProfileProtector>();
         services.AddSingleton<TaskRetryPolicy>();
         services.TryAddSingleton<IBillingLedger, DatabaseBillingLedger>();
         services.AddSingleton<SiloStopping>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkloadRecovery>();
         return services;
-    }
-
-    /// <summary>The key ring lives in a folder: <see cref="ProfileEncryptionOptions.KeyDirectory"/>, or <c>keys</c> under the data directory.</summary>
-    private sealed class KeyRingLocation(IOptions<ProfileEncryptionOptions> encryption, IOptions<DatabaseOptions> database, ILoggerFactory loggers)
-        : IConfigureOptions<KeyManagementOptions>
-    {
-        public void Configure(KeyManagementOptions options)
-        {
-            var directory = encryption.Value.KeyDirectory is { Length: > 0 } configured
-                ? configured
-                : Path.Combine(database.Value.DataDirectory, "keys");
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.GetFullPath(directory)), loggers);
-        }
     }
 }

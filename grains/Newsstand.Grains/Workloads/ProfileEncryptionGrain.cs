@@ -23,20 +23,22 @@ internal sealed class ProfileEncryptionGrain(ProfileProtector protector) : Grain
             admins.Add(admin);
             if (admins.Count == AdminBatch)
             {
-                profiles.AddRange(await Task.WhenAll(admins.Select(EncryptAsync)));
+                profiles.AddRange(await EncryptAsync(admins));
                 admins.Clear();
             }
         }
-        profiles.AddRange(await Task.WhenAll(admins.Select(EncryptAsync)));
+        profiles.AddRange(await EncryptAsync(admins));
         return new EncryptedProfiles("done", profiles.Count, profiles);
     }
 
-    public Task<AdminProfile> DecryptAsync(string token) => Task.FromResult(protector.Unprotect(token));
+    public Task<AdminProfile> DecryptAsync(string token) => protector.UnprotectAsync(token);
 
-    private async Task<EncryptedProfile> EncryptAsync(AdminRecord admin)
+    /// <summary>Every admin's profile extracted concurrently, then the batch condensed and encrypted.</summary>
+    private async Task<IEnumerable<EncryptedProfile>> EncryptAsync(List<AdminRecord> admins)
     {
-        var profile = await ExtractAsync(admin);
-        return new EncryptedProfile(admin.Id, protector.Protect(profile));
+        var batch = await Task.WhenAll(admins.Select(ExtractAsync));
+        var tokens = await protector.ProtectAsync(batch);
+        return batch.Zip(tokens, (profile, token) => new EncryptedProfile(profile.AdminId, token));
     }
 
     private async Task<AdminProfile> ExtractAsync(AdminRecord admin)

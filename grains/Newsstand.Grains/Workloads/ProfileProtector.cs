@@ -8,8 +8,9 @@ namespace Newsstand.Workloads;
 
 /// <summary>
 /// Authenticated encryption of admin profiles with ASP.NET Core Data Protection (AES-256-CBC with HMAC-SHA256,
-/// a fresh IV per call, keys from the persisted key ring): the same profile encrypts differently every time,
-/// and a token that was altered or made with another key ring is refused.
+/// a fresh IV per call, keys from the key ring in the database): the same profile encrypts differently every
+/// time, and a token that was altered or made with another key ring is refused. Data Protection loads and
+/// refreshes its key ring synchronously, so the work runs on the thread pool, never on a grain turn.
 /// </summary>
 internal sealed class ProfileProtector(IDataProtectionProvider provider)
 {
@@ -21,9 +22,16 @@ internal sealed class ProfileProtector(IDataProtectionProvider provider)
     /// <summary>The profile condensed to one string (compact JSON, the API's field names).</summary>
     public static string Condense(AdminProfile profile) => JsonSerializer.Serialize(profile, NewsstandJson.Options);
 
-    public string Protect(AdminProfile profile) => Convert.ToBase64String(_protector.Protect(Encoding.UTF8.GetBytes(Condense(profile))));
+    /// <summary>A token per profile, in order.</summary>
+    public Task<string[]> ProtectAsync(IReadOnlyList<AdminProfile> profiles) =>
+        Task.Run(() => profiles.Select(profile => Convert.ToBase64String(_protector.Protect(Encoding.UTF8.GetBytes(Condense(profile))))).ToArray());
 
-    public AdminProfile Unprotect(string token)
+    public Task<AdminProfile> UnprotectAsync(string token) => Task.Run(() => Unprotect(token));
+
+    /// <summary>Loads the key ring (creating its first key on a new database) before the first request needs it.</summary>
+    public Task WarmAsync() => Task.Run(() => _protector.Protect([]));
+
+    private AdminProfile Unprotect(string token)
     {
         var bytes = new byte[token.Length];
         if (!Convert.TryFromBase64String(token, bytes, out var length))

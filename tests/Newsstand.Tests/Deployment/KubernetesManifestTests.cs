@@ -56,6 +56,20 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
+    public void EverySiloMountsOneSharedDataFolder(string overlay)
+    {
+        var rendered = RenderedOverlay.Render(overlay);
+        var pod = rendered.Deployment(Silo).Spec.Template.Spec;
+        var folder = rendered.Environment(rendered.Container(Silo))["Database__DataDirectory"].Value;
+
+        var mount = Assert.Single(rendered.Container(Silo).VolumeMounts, m => m.MountPath == folder);
+        var claim = Assert.Single(pod.Volumes, v => v.Name == mount.Name).PersistentVolumeClaim;
+        Assert.NotNull(claim);
+        var volume = Assert.Single(rendered.All<V1PersistentVolumeClaim>(), c => c.Metadata.Name == claim.ClaimName);
+        Assert.Contains("ReadWriteMany", volume.Spec.AccessModes);
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
     public void SelectorsAndServicePortsMatchThePods(string overlay)
     {
         var rendered = RenderedOverlay.Render(overlay);

@@ -31,7 +31,6 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Orleans__RedisClustering"] = $"127.0.0.1:{redisPort}",
             ["Orleans__AdvertisedAddress"] = "127.0.0.1",
             ["Database__Postgres"] = Database,
-            ["Database__DataDirectory"] = _dataDirectory,
             ["Hashing__Iterations"] = "1000",
             // A dead silo is suspected after 2 missed 1 s probes and declared dead by the others' votes.
             ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
@@ -80,8 +79,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
             "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await _redis.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
 
-        // All silos start at once (EF Core serialises the migration under a database lock), so the
-        // table owners each one warms up land on different silos.
+        // All silos start at once (they take turns migrating under a database lock), so the table
+        // owners each one warms up land on different silos.
         var all = Enumerable.Range(1, silos).Select(n => StartSilo(n, dashboard)).ToList();
         await Task.WhenAll(all.Select(silo => silo.Host.WaitStartedAsync(StartTimeout)));
 
@@ -96,12 +95,22 @@ internal sealed class ProcessCluster : IAsyncDisposable
         await Client.WaitStartedAsync(StartTimeout);
     }
 
+    /// <summary>Starts one more silo into the running cluster and waits until it has started.</summary>
+    public async Task<SiloProcess> StartAnotherSiloAsync()
+    {
+        var silo = StartSilo(Silos.Count + 1, dashboard: null);
+        await silo.Host.WaitStartedAsync(StartTimeout);
+        return silo;
+    }
+
     private SiloProcess StartSilo(int number, DashboardAccount? dashboard)
     {
         var silo = new SiloProcess($"silo-{number}", BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort());
         var environment = new Dictionary<string, string>(_shared)
         {
             ["Orleans__SiloName"] = silo.Name,
+            // A folder of its own, as a pod has: whatever every silo must share lives in PostgreSQL.
+            ["Database__DataDirectory"] = Path.Combine(_dataDirectory, silo.Name),
             ["Orleans__SiloPort"] = silo.SiloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Urls"] = silo.WebUrl.ToString(),
