@@ -59,7 +59,20 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 batch.Add(write);
             }
-            await CommitAsync(batch);
+            try
+            {
+                await CommitAsync(batch);
+            }
+#pragma warning disable CA1031 // A fault of ours (not the database's) belongs to the waiting writers; the loop must go on for the next batch.
+            catch (Exception fault)
+#pragma warning restore CA1031
+            {
+                LogWriterFault(fault);
+                foreach (var write in batch)
+                {
+                    write.Completion.TrySetException(fault);
+                }
+            }
             _batchRows.Record(batch.Count);
             batch.Clear();
         }
@@ -157,6 +170,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             write.Completion.TrySetException(new StorageUnavailableException(cause.GetType().Name, StorageErrors.RetryAfterSeconds));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit failed unexpectedly; its writes fail, the writer goes on.")]
+    private partial void LogWriterFault(Exception fault);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit ({Error}: {Reason}); {Rows} writes answered 503.")]
     private partial void LogStorageFailure(string error, string reason, int rows);

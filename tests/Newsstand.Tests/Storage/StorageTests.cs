@@ -133,6 +133,25 @@ public abstract class StorageTests(IStorageFixture fixture)
     }
 
     [Fact]
+    public async Task AFaultOfOursFailsItsBatchAndTheWriterGoesOn()
+    {
+        var loginId = Ids.Next();
+        await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var db = fixture.Database;
+        using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-fault");
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, new DatabaseOptions(), TaskScheduler.Default,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+
+        // Not a row of any table: the model cannot take it, which is a bug of the caller, not a database failure.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync(new object(), EntityState.Added).WaitAsync(TimeSpan.FromSeconds(30)));
+        var next = Vendor(Ids.Next(), loginId);
+        await writer.WriteAsync(next, EntityState.Added).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var check = fixture.OpenDatabase();
+        Assert.True(await check.Vendors.AnyAsync(v => v.Id == next.Id));
+    }
+
+    [Fact]
     public async Task ConcurrentWritesToOneChunkAndToManyAllCommit()
     {
         var loginId = Ids.Next();
