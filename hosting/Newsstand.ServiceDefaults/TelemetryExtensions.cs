@@ -37,10 +37,17 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddNewsstandTelemetry(this WebApplicationBuilder builder, string serviceName, string instanceId,
         Func<HttpContext, bool> isTraced, Action<TracerProviderBuilder>? tracing = null, Action<MeterProviderBuilder>? metrics = null)
     {
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: Version, serviceInstanceId: instanceId))
             .WithTracing(traces =>
             {
+                if (!exporting)
+                {
+                    // Nobody would receive them: no span is even started (each costs a few µs per request and
+                    // per grain call). With an endpoint, the SDK's sampler applies (OTEL_TRACES_SAMPLER).
+                    traces.SetSampler(new AlwaysOffSampler());
+                }
                 traces.AddProcessor<BackgroundSpanFilter>()
                     .AddAspNetCoreInstrumentation(options => options.Filter = isTraced)
                     .AddSource(OrleansSources)
@@ -59,7 +66,7 @@ public static class TelemetryExtensions
                 options.IncludeFormattedMessage = true;
                 options.IncludeScopes = true;
             });
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        if (exporting)
         {
             // Endpoint, protocol and headers come from the standard OTEL_EXPORTER_OTLP_* settings.
             telemetry.UseOtlpExporter();

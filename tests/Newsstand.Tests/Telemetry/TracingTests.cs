@@ -16,7 +16,7 @@ public sealed class TracingTests(ClusterFixture fixture)
     {
         var spans = new ExportedSpans();
         await using var web = fixture.CreateWebClient().WithWebHostBuilder(host =>
-            host.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
+            host.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans).SetSampler(new AlwaysOnSampler()))));
         using var http = web.CreateClient();
 
         using var response = await http.GetAsync("/ch08/vendor/list?limit=1");
