@@ -6,14 +6,19 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddNewsstandClusterClient();
 builder.AddNewsstandApi();
 builder.AddClientHealthChecks();
+builder.AddMessengerFeed();
+builder.AddCustomerSockets();
 
 var app = builder.Build();
 
 app.UseNewsstandErrors();
+app.UseCustomerSockets();
 app.MapNewsstandDocs();
 app.MapClientHealth();
 app.MapLoginApi();
 app.MapRecordsApi();
+app.MapMessengerTopicApi();
+app.MapCustomerSocketApi();
 
 app.Run();
 

@@ -9,4 +9,8 @@ public static class ProviderNames
 
     /// <summary>The grain storage Orleans keeps stream subscriptions in (the name Orleans looks for).</summary>
     public const string PubSubStore = "PubSubStore";
+
+    /// <summary>Stream namespace on <see cref="Streams"/>: batches of messages the messenger consumers have just consumed
+    /// (key: the topic name). Live fan-out only; the log in the database is the truth readers catch up from.</summary>
+    public const string ConsumedMessages = "topic.consumed";
 }

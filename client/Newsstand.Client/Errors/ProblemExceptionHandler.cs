@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Newsstand.Client.Sockets;
 using Newsstand.Errors;
 
 namespace Newsstand.Client.Errors;
@@ -39,6 +40,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         RecordNotFoundException e => (StatusCodes.Status404NotFound, Detail(StatusCodes.Status404NotFound, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        StaleWriteException e => (StatusCodes.Status409Conflict, Detail(StatusCodes.Status409Conflict, e.Message), null),
+        UpstreamException e => (e.StatusCode, Detail(e.StatusCode, e.Message),
+            e.StatusCode == StatusCodes.Status503ServiceUnavailable ? UpstreamException.RetryAfterSeconds : null),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
             (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, "The cluster is not reachable right now; retry shortly."), ClusterRetryAfterSeconds),
         OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, Detail(StatusCodes.Status499ClientClosedRequest, "The request was cancelled."), null),

@@ -37,11 +37,15 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<ContentRecord, PublicationRecord>(modelBuilder, x => x.PublicationId);
         References<SalesRecord, PublicationRecord>(modelBuilder, x => x.PublicationId);
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
+        TopicTables.Configure(modelBuilder);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
-            // Keys are supplied by the caller, never generated.
-            modelBuilder.Entity(entity.ClrType).Property(nameof(ITableRecord.Id)).ValueGeneratedNever();
+            if (typeof(ITableRecord).IsAssignableFrom(entity.ClrType))
+            {
+                // Keys are supplied by the caller, never generated.
+                modelBuilder.Entity(entity.ClrType).Property(nameof(ITableRecord.Id)).ValueGeneratedNever();
+            }
             foreach (var property in entity.GetProperties())
             {
                 // Column names are the API's field names, by the same policy as the JSON.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Messaging;
 using Newsstand.Records;
 using Newsstand.Security;
 using Newsstand.Tables;
@@ -12,7 +14,8 @@ public static class NewsstandSiloExtensions
 {
     /// <summary>
     /// Everything the grains need in a silo: the database (migrated at start), the hashing lane, the
-    /// idle age of table chunks, the index warm-up and the stream provider. Used by the silo host and by
+    /// idle age of table chunks, the index warm-up, the stream provider and the topic's consumers (kept
+    /// running by <see cref="TopicConsumerKeeper"/>). Used by the silo host and by
     /// the test clusters alike.
     /// </summary>
     public static ISiloBuilder AddNewsstandGrains(this ISiloBuilder silo)
@@ -22,6 +25,8 @@ public static class NewsstandSiloExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TableOptions>().BindConfiguration(TableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
         {
             foreach (var owner in ChunkOwnerTypes())
@@ -35,6 +40,8 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<DecoyPassword>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
+        services.AddSingleton<TopicMetrics>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();
         return silo;
     }
 

@@ -52,6 +52,9 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
             }
         });
 
+    /// <summary>Another instance of the real web client on this cluster, served by Kestrel on a free loopback port (real sockets).</summary>
+    public KestrelWebClient CreateKestrelClient(params (string Key, string Value)[] settings) => KestrelWebClient.Start(CreateWebClient(settings));
+
     public async Task DisposeAsync()
     {
         Http.Dispose();

@@ -49,7 +49,91 @@ namespace Newsstand.Data.Migrations.Postgres
                     b.HasIndex("Username")
                         .IsUnique();
 
-                    b.ToTable("login", (string)null);
+                    b.ToTable("login");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicFailure", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_failure");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("integer")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_message");
+                });
+
+            modelBuilder.Entity("Newsstand.Messaging.TopicCheckpoint", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Position")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("Topic", "Partition");
+
+                    b.ToTable("topic_checkpoint");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
@@ -94,7 +178,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("admin", (string)null);
+                    b.ToTable("admin");
                 });
 
             modelBuilder.Entity("Newsstand.Records.BillingRecord", b =>
@@ -149,7 +233,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("billing", (string)null);
+                    b.ToTable("billing");
                 });
 
             modelBuilder.Entity("Newsstand.Records.ContentRecord", b =>
@@ -187,7 +271,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("content", (string)null);
+                    b.ToTable("content");
                 });
 
             modelBuilder.Entity("Newsstand.Records.CustomerRecord", b =>
@@ -236,7 +320,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("customer", (string)null);
+                    b.ToTable("customer");
                 });
 
             modelBuilder.Entity("Newsstand.Records.MessengerRecord", b =>
@@ -277,7 +361,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("messenger", (string)null);
+                    b.ToTable("messenger");
                 });
 
             modelBuilder.Entity("Newsstand.Records.PublicationRecord", b =>
@@ -312,7 +396,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("publication", (string)null);
+                    b.ToTable("publication");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SalesRecord", b =>
@@ -349,7 +433,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("sales", (string)null);
+                    b.ToTable("sales");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SubscriptionRecord", b =>
@@ -384,7 +468,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId");
 
-                    b.ToTable("subscription", (string)null);
+                    b.ToTable("subscription");
                 });
 
             modelBuilder.Entity("Newsstand.Records.VendorRecord", b =>
@@ -439,7 +523,7 @@ namespace Newsstand.Data.Migrations.Postgres
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("vendor", (string)null);
+                    b.ToTable("vendor");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>

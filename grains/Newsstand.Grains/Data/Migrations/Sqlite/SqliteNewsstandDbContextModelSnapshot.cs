@@ -44,7 +44,91 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.HasIndex("Username")
                         .IsUnique();
 
-                    b.ToTable("login", (string)null);
+                    b.ToTable("login");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicFailure", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_failure");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_message");
+                });
+
+            modelBuilder.Entity("Newsstand.Messaging.TopicCheckpoint", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Position")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("Topic", "Partition");
+
+                    b.ToTable("topic_checkpoint");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
@@ -89,7 +173,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("admin", (string)null);
+                    b.ToTable("admin");
                 });
 
             modelBuilder.Entity("Newsstand.Records.BillingRecord", b =>
@@ -144,7 +228,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("billing", (string)null);
+                    b.ToTable("billing");
                 });
 
             modelBuilder.Entity("Newsstand.Records.ContentRecord", b =>
@@ -182,7 +266,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("content", (string)null);
+                    b.ToTable("content");
                 });
 
             modelBuilder.Entity("Newsstand.Records.CustomerRecord", b =>
@@ -231,7 +315,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("customer", (string)null);
+                    b.ToTable("customer");
                 });
 
             modelBuilder.Entity("Newsstand.Records.MessengerRecord", b =>
@@ -272,7 +356,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("messenger", (string)null);
+                    b.ToTable("messenger");
                 });
 
             modelBuilder.Entity("Newsstand.Records.PublicationRecord", b =>
@@ -307,7 +391,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId");
 
-                    b.ToTable("publication", (string)null);
+                    b.ToTable("publication");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SalesRecord", b =>
@@ -344,7 +428,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("PublicationId");
 
-                    b.ToTable("sales", (string)null);
+                    b.ToTable("sales");
                 });
 
             modelBuilder.Entity("Newsstand.Records.SubscriptionRecord", b =>
@@ -379,7 +463,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.ToTable("subscription", (string)null);
+                    b.ToTable("subscription");
                 });
 
             modelBuilder.Entity("Newsstand.Records.VendorRecord", b =>
@@ -434,7 +518,7 @@ namespace Newsstand.Data.Migrations.Sqlite
 
                     b.HasIndex("LoginId");
 
-                    b.ToTable("vendor", (string)null);
+                    b.ToTable("vendor");
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
