@@ -30,6 +30,23 @@ internal static partial class ConsumerRetry
             })
             .Build();
 
+    /// <summary>
+    /// Runs <paramref name="action"/> through <paramref name="pipeline"/> and keeps every continuation, the waits
+    /// between tries included, on the caller's scheduler: a grain's retries must run on its activation.
+    /// </summary>
+    public static async Task<T> RunOnGrainAsync<T>(this ResiliencePipeline pipeline, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, cancellationToken);
+        try
+        {
+            return await pipeline.ExecuteAsync(static async (_, run) => await run(), context, action);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A topic consumer retries (attempt {Attempt}) in {Delay} after {Error}: {Reason}")]
     private static partial void LogRetry(ILogger logger, int attempt, TimeSpan delay, string? error, string? reason);
 }

@@ -110,7 +110,7 @@ internal sealed partial class MessengerConsumerGrain(
                 while (!stopping.IsCancellationRequested)
                 {
                     var from = _checkpoint;
-                    var batch = await _retry.ExecuteAsync(async token => await ReadLogAsync(from, options.Value.ConsumerBatchSize, token), stopping);
+                    var batch = await _retry.RunOnGrainAsync(() => ReadLogAsync(from, options.Value.ConsumerBatchSize, stopping), stopping);
                     if (batch.Length == 0)
                     {
                         break;
@@ -141,7 +141,7 @@ internal sealed partial class MessengerConsumerGrain(
                 // Someone else moved the checkpoint (or the log has a hole, which appends never leave): read again from it.
                 break;
             }
-            var outcome = await _retry.ExecuteAsync(async _ => await ConsumeOneAsync(message), stopping);
+            var outcome = await _retry.RunOnGrainAsync(() => ConsumeOneAsync(message), stopping);
             if (outcome is null)
             {
                 break;
