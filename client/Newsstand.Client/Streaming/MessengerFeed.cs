@@ -109,8 +109,9 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
                     yield return message;
                     after = message.Sequence;
                 }
-                if (page.Length < PageSize)
+                if (page.Length == 0)
                 {
+                    // The consumer's checkpoint is below the bound: nothing more is consumed yet.
                     yield break;
                 }
             }

@@ -29,6 +29,7 @@ internal sealed partial class MessengerConsumerGrain(
 {
     private const string Topic = Topics.News;
     private const int PublishEvery = 64;
+    private const int MaxReadCount = 1000;
 
     private readonly CancellationTokenSource _stopping = new();
     private int _partition;
@@ -82,7 +83,7 @@ internal sealed partial class MessengerConsumerGrain(
     public Task<PartitionProgress> GetProgressAsync() => Task.FromResult(new PartitionProgress(_partition, Math.Max(_last, _checkpoint), _checkpoint));
 
     public Task<ConsumedMessage[]> ReadConsumedAsync(long afterSequence, int maxCount) =>
-        ReadAsync(afterSequence, _checkpoint, Math.Clamp(maxCount, 1, options.Value.ConsumerBatchSize));
+        ReadAsync(afterSequence, _checkpoint, Math.Clamp(maxCount, 1, MaxReadCount));
 
     /// <summary>Starts a drain unless one runs; a running one is told to look again before it stops.</summary>
     private void Kick()

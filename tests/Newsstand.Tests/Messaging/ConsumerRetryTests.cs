@@ -55,8 +55,7 @@ public sealed class ConsumerRetryTests(PostgresFixture fixture)
             Assert.Empty(await fixture.Grains.RecordOwner<MessengerRecord>(messengerId).FindAsync([messengerId]));
             await ExecuteAsync("DELETE FROM test_fault;");
 
-            var message = await consumed.Task.WaitAsync(Patience).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result
-                : throw new TimeoutException(string.Join('\n', LogCapture.Shared.Lines.Where(l => l.Contains("newstopic", StringComparison.Ordinal) || l.Contains("topic consumer", StringComparison.Ordinal)).TakeLast(30))));
+            var message = await WithConsumerLogAsync(consumed.Task);
             Assert.True(message.Applied);
             Assert.Equal([messengerId], (await fixture.Grains.RecordOwner<MessengerRecord>(messengerId).FindAsync([messengerId])).Select(m => m.Id));
         }
@@ -64,6 +63,20 @@ public sealed class ConsumerRetryTests(PostgresFixture fixture)
         {
             await ExecuteAsync("DROP TRIGGER IF EXISTS test_fault ON topic_checkpoint; DROP FUNCTION IF EXISTS test_fault(); DROP TABLE IF EXISTS test_fault;");
             await subscription.UnsubscribeAsync();
+        }
+    }
+
+    /// <summary>The task's result, or on timeout the consumers' recent log lines as the failure.</summary>
+    private static async Task<T> WithConsumerLogAsync<T>(Task<T> task)
+    {
+        try
+        {
+            return await task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(string.Join('\n', LogCapture.Shared.Lines
+                .Where(l => l.Contains("newstopic", StringComparison.Ordinal) || l.Contains("topic consumer", StringComparison.Ordinal)).TakeLast(30)));
         }
     }
 
