@@ -9,10 +9,13 @@ builder.AddClientTelemetry();
 builder.AddNewsstandApi();
 builder.AddGrainHealthCheck();
 builder.AddHttpEndpoints();
+builder.AddMessengerFeed();
+builder.AddCustomerSockets();
 
 var app = builder.Build();
 
 app.UseNewsstandErrors();
+app.UseCustomerSockets();
 app.MapNewsstandDocs();
 app.MapNewsstandHealth();
 app.MapLoginApi();
@@ -22,6 +25,8 @@ app.MapBillingWorkloadsApi();
 app.MapSalesQuotaApi();
 app.MapSubscriptionWorkloadsApi();
 app.MapNotificationsApi();
+app.MapMessengerTopicApi();
+app.MapCustomerSocketApi();
 
 app.Run();
 

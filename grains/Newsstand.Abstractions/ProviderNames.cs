@@ -18,4 +18,8 @@ public static class ProviderNames
 
     /// <summary>Stream namespace of the billing sheet jobs' status changes (topic <c>jobs</c>).</summary>
     public const string JobNotifications = "notifications.jobs";
+
+    /// <summary>Stream namespace on <see cref="Streams"/>: batches of messages the messenger consumers have just consumed
+    /// (key: the topic name). Live fan-out only; the log in the database is the truth readers catch up from.</summary>
+    public const string ConsumedMessages = "topic.consumed";
 }

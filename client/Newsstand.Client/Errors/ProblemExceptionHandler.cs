@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Newsstand.Client.Hosting;
+using Newsstand.Client.Sockets;
 using Newsstand.Errors;
 
 namespace Newsstand.Client.Errors;
@@ -66,6 +67,9 @@ internal sealed partial class ProblemExceptionHandler(
         TaskFailedException e => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        StaleWriteException e => (StatusCodes.Status409Conflict, Detail(StatusCodes.Status409Conflict, e.Message), null),
+        UpstreamException e => (e.StatusCode, Detail(e.StatusCode, e.Message),
+            e.StatusCode == StatusCodes.Status503ServiceUnavailable ? UpstreamException.RetryAfterSeconds : null),
         // The client lost its gateway or the silo a call went to (a silo died, the cluster is starting or stopping).
         SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
             or GatewayTooBusyException or TimeoutException =>

@@ -56,3 +56,10 @@ public sealed class StorageUnavailableException(string reason, int retryAfterSec
 {
     [Id(0)] public int RetryAfterSeconds { get; } = retryAfterSeconds;
 }
+
+/// <summary>A conditional write found the stored row changed since the writer read it: nothing was stored.</summary>
+[GenerateSerializer, Alias("Newsstand.StaleWriteException")]
+public sealed class StaleWriteException(string table) : NewsstandException($"A {table} row changed since it was read; nothing was stored.")
+{
+    [Id(0)] public string Table { get; } = table;
+}

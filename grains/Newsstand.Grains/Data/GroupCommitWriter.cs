@@ -8,9 +8,10 @@ namespace Newsstand.Data;
 
 /// <summary>
 /// Group commit: writes queued by any grain are committed together, one transaction and one sync to
-/// disk for all of them, and each waiting grain learns its own row's fate. A batch that breaks a
-/// constraint is redone row by row, each row in its own savepoint, so only the bad rows fail. A write's
-/// task completes only after its transaction committed, so a 2xx built on it means the row is durable.
+/// disk for all of them, and each waiting grain learns its own write's fate. A write is one row or a unit
+/// of rows that commit together. A batch that breaks a constraint is redone write by write, each write in
+/// its own savepoint, so only the bad writes fail (a unit as a whole). A write's task completes only after
+/// its transaction committed, so a 2xx built on it means the rows are durable.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
@@ -37,9 +38,14 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>Inserts (<see cref="EntityState.Added"/>) or replaces (<see cref="EntityState.Modified"/>) <paramref name="row"/>;
     /// completes once committed, or fails with the row's own domain error or <see cref="StorageUnavailableException"/>.</summary>
-    public Task WriteAsync(object row, EntityState state)
+    public Task WriteAsync(object row, EntityState state) => WriteUnitAsync([new WriteRow(row, state)]);
+
+    /// <summary>Commits <paramref name="rows"/> as one unit: all of them or none. A unit that fails is explained by
+    /// its first row (its domain error), or fails with <see cref="StaleWriteException"/> when a conditional row
+    /// found its stored row changed.</summary>
+    public Task WriteUnitAsync(WriteRow[] rows)
     {
-        var write = new PendingWrite(row, state);
+        var write = new PendingWrite(rows);
         return _queue.Writer.TryWrite(write) ? write.Completion.Task : throw new OverloadedException("storage", 1);
     }
 
@@ -86,7 +92,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 foreach (var write in batch)
                 {
-                    context.Entry(write.Row).State = write.State;
+                    write.Track(context);
                 }
                 await context.SaveChangesAsync();
             }
@@ -99,13 +105,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             await CommitEachAsync(batch);
         }
+        catch (InvalidOperationException)
+        {
+            // Two writes of the batch carry the same key (units updating one row): each needs its own savepoint.
+            await CommitEachAsync(batch);
+        }
         catch (Exception error) when (StorageErrors.IsStorageFailure(error))
         {
             FailAll(batch, error);
         }
     }
 
-    /// <summary>The batch again, each row in its own savepoint (EF Core sets one around each SaveChanges inside a transaction).</summary>
+    /// <summary>The batch again, each write (row or unit) in its own savepoint (EF Core sets one around each SaveChanges inside a transaction).</summary>
     private async Task CommitEachAsync(List<PendingWrite> batch)
     {
         var outcomes = new Exception?[batch.Count];
@@ -115,16 +126,23 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             await using var transaction = await context.Database.BeginTransactionAsync();
             for (var i = 0; i < batch.Count; i++)
             {
-                context.Entry(batch[i].Row).State = batch[i].State;
                 try
                 {
+                    batch[i].Track(context);
                     await context.SaveChangesAsync();
                 }
                 catch (Exception error) when (StorageErrors.ViolationOf(error) is var violation and not StorageErrors.Violation.None)
                 {
                     context.ChangeTracker.Clear();
-                    outcomes[i] = await ExplainAsync(context, batch[i].Row, violation);
+                    outcomes[i] = await ExplainAsync(context, batch[i], violation);
                 }
+                catch (InvalidOperationException error)
+                {
+                    // The unit carries one key twice: a caller's mistake, failed alone.
+                    outcomes[i] = error;
+                }
+                // A later write may carry a row with the same key as this one (a chain of conditional updates).
+                context.ChangeTracker.Clear();
             }
             await transaction.CommitAsync();
         }
@@ -146,11 +164,21 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task<NewsstandException> ExplainAsync(DbContext context, object row, StorageErrors.Violation violation)
+    private async Task<NewsstandException> ExplainAsync(DbContext context, PendingWrite write, StorageErrors.Violation violation)
     {
+        var row = write.Rows[0].Row;
+        if (violation == StorageErrors.Violation.StaleRow)
+        {
+            var stale = write.Rows.FirstOrDefault(r => r.Expected is not null).Row ?? row;
+            return new StaleWriteException(context.Model.FindEntityType(stale.GetType())?.GetTableName() ?? stale.GetType().Name);
+        }
+        if (row is not Records.ITableRecord record)
+        {
+            var name = context.Model.FindEntityType(row.GetType())?.GetTableName() ?? row.GetType().Name;
+            return new RecordConflictException("key", $"A {name} row with the same key already exists.");
+        }
         var table = _catalog[row.GetType()].Name;
-        // Workload rows (jobs, monitors) have string keys; only record tables name an id here.
-        var id = row is Records.ITableRecord record ? record.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "row";
+        var id = record.Id;
         return violation switch
         {
             StorageErrors.Violation.UniqueUsername => new RecordConflictException("username", "The username is taken."),
@@ -177,11 +205,17 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit ({Error}: {Reason}); {Rows} writes answered 503.")]
     private partial void LogStorageFailure(string error, string reason, int rows);
 
-    private sealed class PendingWrite(object row, EntityState state)
+    private sealed class PendingWrite(WriteRow[] rows)
     {
-        public object Row { get; } = row;
+        public WriteRow[] Rows { get; } = rows;
 
-        public EntityState State { get; } = state;
+        public void Track(DbContext context)
+        {
+            foreach (var row in Rows)
+            {
+                row.Track(context);
+            }
+        }
 
         // Continuations never run on the writer's thread: they belong to the grains that wait.
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

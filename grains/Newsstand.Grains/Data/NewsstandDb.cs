@@ -97,6 +97,9 @@ internal sealed class NewsstandDb : IAsyncDisposable
     /// <summary>Replaces the stored row with <paramref name="row"/> (same key) in the next group commit.</summary>
     public Task UpdateAsync(object row) => _writer.WriteAsync(row, EntityState.Modified);
 
+    /// <summary>Commits <paramref name="rows"/> together in the next group commit: all of them or none.</summary>
+    public Task WriteUnitAsync(params WriteRow[] rows) => _writer.WriteUnitAsync(rows);
+
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();

@@ -43,6 +43,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<SalesRecord, PublicationRecord>(modelBuilder, x => x.PublicationId);
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
         WorkloadsConfiguration.Apply(modelBuilder);
+        TopicTables.Configure(modelBuilder);
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_key");
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -23,10 +23,13 @@ internal static class StorageErrors
         UniqueKey,
         UniqueUsername,
         ForeignKey,
+
+        /// <summary>A conditional replacement found the stored row changed (or gone): optimistic concurrency.</summary>
+        StaleRow,
     }
 
     /// <summary>Which constraint <paramref name="error"/> (or its inner exception) reports, if any.</summary>
-    public static Violation ViolationOf(Exception error) => (error is DbUpdateException { InnerException: { } inner } ? inner : error) switch
+    public static Violation ViolationOf(Exception error) => error is DbUpdateConcurrencyException ? Violation.StaleRow : (error is DbUpdateException { InnerException: { } inner } ? inner : error) switch
     {
         SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteForeignKey } => Violation.ForeignKey,
         SqliteException { SqliteErrorCode: SqliteConstraint } e => e.Message.Contains(".username", StringComparison.Ordinal) ? Violation.UniqueUsername : Violation.UniqueKey,

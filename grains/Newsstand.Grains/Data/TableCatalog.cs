@@ -9,15 +9,16 @@ using Newsstand.Records;
 namespace Newsstand.Data;
 
 /// <summary>
-/// What the grains need to know of each stored table, read once from the EF model: its name, its key
+/// What the grains need to know of each record table, read once from the EF model: its name, its key
 /// column and its references (the foreign keys the model declares), each named as the API names it.
+/// Tables of other kinds (a topic's log) are not record tables and are not listed.
 /// </summary>
 internal sealed class TableCatalog
 {
     private readonly FrozenDictionary<Type, StoredTable> _tables;
 
     public TableCatalog(IModel model) =>
-        _tables = model.GetEntityTypes().Select(Describe).ToFrozenDictionary(t => t.RowType);
+        _tables = model.GetEntityTypes().Where(e => typeof(ITableRecord).IsAssignableFrom(e.ClrType)).Select(Describe).ToFrozenDictionary(t => t.RowType);
 
     public StoredTable this[Type rowType] => _tables[rowType];
 

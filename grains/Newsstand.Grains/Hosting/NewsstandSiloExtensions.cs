@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Messaging;
 using Newsstand.Records;
 using Newsstand.Security;
 using Newsstand.Tables;
@@ -13,7 +14,8 @@ public static class NewsstandSiloExtensions
 {
     /// <summary>
     /// Everything the grains need in a silo: the database (migrated at start), the hashing lane, the
-    /// idle age of table chunks, the index warm-up and the stream provider. Used by the silo host and by
+    /// idle age of table chunks, the index warm-up, the stream provider and the topic's consumers (kept
+    /// running by <see cref="TopicConsumerKeeper"/>). Used by the silo host and by
     /// the test clusters alike.
     /// </summary>
     public static ISiloBuilder AddNewsstandGrains(this ISiloBuilder silo)
@@ -23,6 +25,8 @@ public static class NewsstandSiloExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TableOptions>().BindConfiguration(TableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
         {
             foreach (var owner in ChunkOwnerTypes())
@@ -40,6 +44,8 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
         services.AddWorkloads();
+        services.AddSingleton<TopicMetrics>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();
         return silo;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Grains;
@@ -17,13 +18,23 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
     : TableChunkGrain<TRecord, TRecord>(db, memory, logger), IRecordChunkGrain<TRecord>
     where TRecord : class, ITableRecord
 {
-    public async Task<TRecord> AddAsync(TRecord record)
+    public Task<TRecord> AddAsync(TRecord record) => InsertAsync(record, Db.InsertAsync);
+
+    public Task<TRecord> AddWithCompanionAsync(TRecord record, CompanionRow companion) =>
+        InsertAsync(record, row => Db.WriteUnitAsync(
+            new WriteRow(row, EntityState.Added),
+            new WriteRow(companion.Row, companion.Expected is null ? EntityState.Added : EntityState.Modified, companion.Expected)));
+
+    protected override TRecord View(TRecord row) => row;
+
+    /// <summary>Reserves the id, commits the row through <paramref name="write"/>, then shows it.</summary>
+    private async Task<TRecord> InsertAsync(TRecord record, Func<TRecord, Task> write)
     {
         BeginInsert(record.Id);
         Task indexed;
         try
         {
-            await Db.InsertAsync(record);
+            await write(record);
             indexed = CommittedAsync(record);
         }
         finally
@@ -33,6 +44,4 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
         await indexed;
         return record;
     }
-
-    protected override TRecord View(TRecord row) => row;
 }

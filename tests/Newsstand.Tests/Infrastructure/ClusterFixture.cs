@@ -79,6 +79,9 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     /// <summary>The web client behind real Kestrel with <see cref="EdgeSettings"/>, started on first use.</summary>
     public Task<KestrelWebClient> EdgeAsync() => _edge ??= Task.Run(() => KestrelWebClient.Start(CreateWebClient(EdgeSettings)));
 
+    /// <summary>Another instance of the real web client on this cluster, served by Kestrel on a free loopback port (real sockets).</summary>
+    public KestrelWebClient CreateKestrelClient(params (string Key, string Value)[] settings) => KestrelWebClient.Start(CreateWebClient(settings));
+
     public async Task DisposeAsync()
     {
         if (_edge is not null)

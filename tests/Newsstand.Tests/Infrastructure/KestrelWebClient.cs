@@ -11,7 +11,8 @@ namespace Newsstand.Tests.Infrastructure;
 
 /// <summary>
 /// The real web client behind real Kestrel on a free loopback port: what the in-process test server
-/// cannot show (Kestrel's limits and timeouts, client addresses, raw sockets).
+/// cannot show (Kestrel's limits and timeouts, client addresses, raw sockets, SSE and WebSockets over
+/// real connections).
 /// </summary>
 public sealed class KestrelWebClient : IAsyncDisposable
 {
@@ -23,9 +24,18 @@ public sealed class KestrelWebClient : IAsyncDisposable
     {
         _factory = factory;
         Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri Address { get; }
+
+    /// <summary>A plain client of <see cref="Address"/>.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The WebSocket URL of <paramref name="path"/> on this server.</summary>
+    public Uri Socket(string path) => new UriBuilder(Address) { Scheme = "ws", Path = path }.Uri;
 
     public static KestrelWebClient Start(WebApplicationFactory<Program> web)
     {
@@ -83,5 +93,9 @@ public sealed class KestrelWebClient : IAsyncDisposable
         return socket;
     }
 
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+    }
 }

@@ -49,6 +49,9 @@ internal static class NewsstandCluster
         ["Hashing:Iterations"] = "1000",
         ["Hashing:Concurrency"] = "2",
         ["Hashing:QueueLength"] = "4",
+        // A consumer retrying after a fault comes back quickly in tests.
+        ["Topic:RetryBaseDelay"] = "00:00:00.050",
+        ["Topic:RetryMaxDelay"] = "00:00:00.500",
     };
 
     /// <summary>The test cluster's own client publishes and subscribes like the web client does.</summary>

@@ -169,6 +169,90 @@ namespace Newsstand.Data.Migrations.Postgres
                     b.ToTable("workload_monitor", (string)null);
                 });
 
+            modelBuilder.Entity("Newsstand.Data.TopicFailure", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_failure");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("integer")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_message");
+                });
+
+            modelBuilder.Entity("Newsstand.Messaging.TopicCheckpoint", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Position")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("Topic", "Partition");
+
+                    b.ToTable("topic_checkpoint");
+                });
+
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
                 {
                     b.Property<int>("Id")

@@ -162,6 +162,90 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.ToTable("workload_monitor", (string)null);
                 });
 
+            modelBuilder.Entity("Newsstand.Data.TopicFailure", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_failure");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.TopicMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Topic", "Partition", "Seq");
+
+                    b.ToTable("topic_message");
+                });
+
+            modelBuilder.Entity("Newsstand.Messaging.TopicCheckpoint", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Position")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("Topic", "Partition");
+
+                    b.ToTable("topic_checkpoint");
+                });
+
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,25 @@
+using Orleans.Concurrency;
+using Newsstand.Messaging;
+
+namespace Newsstand.Grains;
+
+/// <summary>
+/// The always-running consumer of one partition of <see cref="Topics.News"/> (key: the partition): it inserts
+/// each published messenger through the messenger table's owner, in log order, with its checkpoint in the
+/// same transaction, records rejected messengers as failed, and publishes what it consumed to the live feed.
+/// </summary>
+public interface IMessengerConsumerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Activates the consumer if it is not running (the silos' keepers call this periodically) and answers its progress.</summary>
+    Task<PartitionProgress> EnsureRunningAsync();
+
+    /// <summary>Tells the consumer that its partition's log has grown to <paramref name="lastSequence"/>; it does not wait for consumption.</summary>
+    [OneWay]
+    Task WakeAsync(long lastSequence);
+
+    /// <summary>The last sequence number known in the partition and the consumer's checkpoint.</summary>
+    Task<PartitionProgress> GetProgressAsync();
+
+    /// <summary>Consumed messages after <paramref name="afterSequence"/> up to the checkpoint, in log order, at most <paramref name="maxCount"/>, read from the database.</summary>
+    Task<ConsumedMessage[]> ReadConsumedAsync(long afterSequence, int maxCount);
+}

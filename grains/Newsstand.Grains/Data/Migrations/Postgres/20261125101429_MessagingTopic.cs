@@ -1,0 +1,72 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Newsstand.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class MessagingTopic : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "topic_checkpoint",
+                columns: table => new
+                {
+                    topic = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: false),
+                    partition = table.Column<int>(type: "integer", nullable: false),
+                    position = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_topic_checkpoint", x => new { x.topic, x.partition });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "topic_failure",
+                columns: table => new
+                {
+                    topic = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: false),
+                    partition = table.Column<int>(type: "integer", nullable: false),
+                    seq = table.Column<long>(type: "bigint", nullable: false),
+                    reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    failed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_topic_failure", x => new { x.topic, x.partition, x.seq });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "topic_message",
+                columns: table => new
+                {
+                    topic = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: false),
+                    partition = table.Column<int>(type: "integer", nullable: false),
+                    seq = table.Column<long>(type: "bigint", nullable: false),
+                    key = table.Column<int>(type: "integer", nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_topic_message", x => new { x.topic, x.partition, x.seq });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "topic_checkpoint");
+
+            migrationBuilder.DropTable(
+                name: "topic_failure");
+
+            migrationBuilder.DropTable(
+                name: "topic_message");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Newsstand.Messaging;
+
+/// <summary>The topic <c>newstopic</c> and its consumers (section <c>Topic</c>); every silo of a cluster must agree.</summary>
+public sealed class TopicOptions
+{
+    public const string SectionName = "Topic";
+
+    /// <summary>Partitions of the topic: each has its own log, sequence numbers and consumer. Changing it moves keys to other partitions.</summary>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>Most messages a consumer reads from the log at once.</summary>
+    [Range(1, 10_000)]
+    public int ConsumerBatchSize { get; set; } = 256;
+
+    /// <summary>Most messages one append commit of a partition takes (appends waiting meanwhile go together).</summary>
+    [Range(1, 10_000)]
+    public int AppendBatchSize { get; set; } = 512;
+
+    /// <summary>How often a consumer looks at its log without being told (a safety net: appends wake it at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ConsumerPollPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often every silo makes sure that each partition's consumer runs (and reactivates the consumers of a dead silo).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan KeeperPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First wait before a consumer retries after a transient fault; it doubles (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest wait between two retries of one message; a consumer retries without end and never skips a message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When true the consumers do not consume (maintenance; the log keeps every send until they resume).</summary>
+    public bool PauseConsumers { get; set; }
+}

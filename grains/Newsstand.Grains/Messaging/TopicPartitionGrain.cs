@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Newsstand.Data;
+using Newsstand.Grains;
+using Orleans.Concurrency;
+
+namespace Newsstand.Messaging;
+
+/// <summary>
+/// The owner of one partition of a topic's log: it numbers and commits appends (<see cref="TopicPartitionLog"/>)
+/// and, after each commit, wakes the partition's consumer.
+/// </summary>
+[Reentrant] // An append only queues its message synchronously; the log commits one unit at a time.
+internal sealed class TopicPartitionGrain(NewsstandDb db, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics)
+    : Grain, ITopicPartitionGrain
+{
+    private TopicPartitionLog _log = null!;
+    private string _topic = "";
+    private int _partition;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = (int)this.GetPrimaryKeyLong(out var topic);
+        _topic = topic!;
+        _log = new TopicPartitionLog(db, _topic, _partition, options.Value.AppendBatchSize, time, Committed);
+        return Task.CompletedTask;
+    }
+
+    public async Task<TopicPosition> AppendAsync(int key, string json) => new(_partition, await _log.AppendAsync(key, json));
+
+    public Task<long> GetLastSequenceAsync() => _log.LastSequenceAsync();
+
+    private void Committed(long lastSequence, int count)
+    {
+        metrics.Appended(_topic, _partition, count, lastSequence);
+        if (_topic == Topics.News)
+        {
+            // One-way: the consumer reads the log itself; a lost wake-up is caught by its poll timer.
+            GrainFactory.MessengerConsumer(_partition).WakeAsync(lastSequence).Ignore();
+        }
+    }
+}

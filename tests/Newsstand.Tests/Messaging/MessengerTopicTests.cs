@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Newsstand.Client.Streaming;
+using Newsstand.Data;
+using Newsstand.Grains;
+using Newsstand.Messaging;
+using Newsstand.Tests.Infrastructure;
+
+namespace Newsstand.Tests.Messaging;
+
+/// <summary>The messenger topic through the real web client on Kestrel: send, consume, failures, and the resumable event feed.</summary>
+[Collection(SqliteClusterDefinition.Name)]
+public sealed class MessengerTopicTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string Feed = "/ch08/messenger/sse/add";
+    private KestrelWebClient _web = null!;
+
+    public Task InitializeAsync()
+    {
+        _web = fixture.CreateKestrelClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _web.DisposeAsync();
+
+    [Fact]
+    public async Task ASentMessengerIsInTheLogBeforeTheAnswer()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var id = Ids.Next();
+
+        using var response = await _web.Http.PostAsync("/ch08/messenger/kafka/send", Bodies.Messenger(id, vendorId));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"content\":\"messenger details sent\"}", await response.Content.ReadAsStringAsync());
+        await using var db = fixture.OpenDatabase();
+        var message = await db.Set<TopicMessage>().SingleAsync(m => m.Topic == Topics.News && m.Key == id);
+        Assert.Equal(Topics.PartitionOf(id, 4), message.Partition);
+        Assert.Equal(id, (int)JsonNode.Parse(message.Payload)!["id"]!);
+    }
+
+    [Fact]
+    public async Task ABadBodyIsRefusedAndNothingIsPublished()
+    {
+        var id = Ids.Next();
+        var body = Bodies.Messenger(id, 1);
+        body.Remove("vendor_id");
+        body["salary"] = "a lot";
+
+        using var response = await _web.Http.PostAsync("/ch08/messenger/kafka/send", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Bodies.ProblemAsync(response))["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("vendor_id") && errors.ContainsKey("salary"), errors.ToJsonString());
+        await using var db = fixture.OpenDatabase();
+        Assert.False(await db.Set<TopicMessage>().AnyAsync(m => m.Topic == Topics.News && m.Key == id));
+    }
+
+    [Fact]
+    public async Task APoisonMessageIsRecordedAsFailedAndTheNextOneIsConsumed()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var from = await EndOfLogAsync();
+        var ids = SamePartitionIds(3);
+        var existing = ids[0];
+        await fixture.Http.AddAsync("messenger", Bodies.Messenger(existing, vendorId));
+
+        await SendAsync(Bodies.Messenger(ids[1], int.MaxValue - 17));
+        await SendAsync(Bodies.Messenger(existing, vendorId));
+        await SendAsync(Bodies.Messenger(ids[2], vendorId));
+
+        await using var feed = await SseReader.OpenAsync(_web.Http, Feed, from);
+        var events = await EventsForAsync(feed, ids[1], existing, ids[2]);
+        Assert.StartsWith("Added messenger status: false, Received: ", events[0].Event);
+        Assert.StartsWith("Added messenger status: false, Received: ", events[1].Event);
+        Assert.StartsWith("Added messenger status: true, Received: ", events[2].Event);
+        Assert.Equal($"Messenger{ids[2]}", (string)JsonNode.Parse(events[2].Data)!["lastname"]!);
+        Assert.Equal([ids[2]], (await fixture.Grains.RecordOwner<Records.MessengerRecord>(ids[2]).FindAsync([ids[2]])).Select(m => m.Id));
+        var failed = (await fixture.Http.ListAsync("/ch08/messenger/kafka/failed?limit=10000")).Select(f => f!.AsObject()).ToList();
+        var orphan = Assert.Single(failed, f => (int)f["messenger"]!["id"]! == ids[1]);
+        Assert.Contains("vendor", (string)orphan["reason"]!, StringComparison.Ordinal);
+        var duplicate = Assert.Single(failed, f => (int)f["messenger"]!["id"]! == existing);
+        Assert.Contains("already exists", (string)duplicate["reason"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReaderResumesAfterItsLastEventWithoutGapOrDuplicate()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var ids = SamePartitionIds(5);
+        List<SseEvent> firstVisit;
+        await using (var live = await SseReader.OpenAsync(_web.Http, Feed))
+        {
+            foreach (var id in ids[..3])
+            {
+                await SendAsync(Bodies.Messenger(id, vendorId));
+            }
+            firstVisit = await EventsForAsync(live, ids[..3]);
+        }
+        Assert.All(firstVisit, e => Assert.Equal("15000", e.Retry));
+        Assert.Equal(3, firstVisit.Select(e => e.Id).Distinct().Count());
+
+        // Sent while nobody reads: the log keeps them for the next visit.
+        await SendAsync(Bodies.Messenger(ids[3], vendorId));
+        await SendAsync(Bodies.Messenger(ids[4], vendorId));
+        await using var resumed = await SseReader.OpenAsync(_web.Http, Feed, firstVisit[1].Id);
+
+        var secondVisit = await EventsForAsync(resumed, ids[2..]);
+        Assert.Equal(firstVisit[2].Id, secondVisit[0].Id);
+        Assert.Equal(firstVisit[2].Data, secondVisit[0].Data);
+        Assert.All(secondVisit, e => Assert.StartsWith("Added messenger status: true", e.Event));
+    }
+
+    [Fact]
+    public async Task AReaderThatLeavesGivesUpItsSubscriptionAtOnce()
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var feed = _web.Services.GetRequiredService<MessengerFeed>();
+        feed.ReaderClosed += () => closed.TrySetResult();
+        var stream = _web.Services.GetRequiredService<IClusterClient>().GetStreamProvider(ProviderNames.Streams)
+            .GetStream<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topics.News));
+
+        var reader = await SseReader.OpenAsync(_web.Http, Feed);
+        Assert.Single(await stream.GetAllSubscriptionHandles());
+        await reader.DisposeAsync();
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(await stream.GetAllSubscriptionHandles());
+    }
+
+    [Fact]
+    public async Task AMalformedLastEventIdIsRefused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Feed);
+        request.Headers.Add("Last-Event-ID", "3-12");
+
+        using var response = await _web.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Last-Event-ID", (await Bodies.ProblemAsync(response)).ToJsonString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task SendAsync(JsonObject messenger)
+    {
+        using var response = await _web.Http.PostAsync("/ch08/messenger/kafka/send", messenger);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The feed position at the end of every partition's log now: events after it are for messages sent later.</summary>
+    private async Task<string> EndOfLogAsync() =>
+        string.Join('.', (await fixture.Grains.MessengerTopic().GetProgressAsync()).Select(p => p.LastSequence));
+
+    /// <summary>Messenger ids of one partition, so their events come in the order they were sent.</summary>
+    private static int[] SamePartitionIds(int count)
+    {
+        var first = Ids.Next();
+        var ids = new List<int> { first };
+        while (ids.Count < count)
+        {
+            if (Ids.Next() is var id && Topics.PartitionOf(id, 4) == Topics.PartitionOf(first, 4))
+            {
+                ids.Add(id);
+            }
+        }
+        return [.. ids];
+    }
+
+    /// <summary>The events of exactly these messengers, in feed order, skipping other tests' messengers; fails on a duplicate.</summary>
+    private static async Task<List<SseEvent>> EventsForAsync(SseReader feed, params int[] ids)
+    {
+        var wanted = ids.ToList();
+        var events = new List<SseEvent>();
+        while (events.Count < ids.Length)
+        {
+            var next = await feed.NextAsync();
+            var id = (int)JsonNode.Parse(next.Data)!["id"]!;
+            if (!ids.Contains(id))
+            {
+                continue;
+            }
+            Assert.True(wanted.Count > 0 && wanted[0] == id, $"Event for messenger {id} came out of order or twice; expected {string.Join(',', wanted)}.");
+            wanted.RemoveAt(0);
+            events.Add(next);
+        }
+        return events;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Newsstand.Data;
+using Newsstand.Messaging;
+using Newsstand.Tests.Infrastructure;
+using Npgsql;
+
+namespace Newsstand.Tests.Messaging;
+
+/// <summary>
+/// Sends survive a SIGKILL of the silo process: messages sent while the consumers were paused, and messages
+/// sent while they ran (killed at once, mid-consumption), are all consumed after a restart, each exactly once.
+/// </summary>
+public abstract class SiloCrashTests : IAsyncLifetime
+{
+    private const int PerPhase = 30;
+
+    protected abstract Task<Dictionary<string, string>> CreateDatabaseAsync();
+
+    private protected abstract NewsstandDbContext OpenDatabase();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task EveryAcknowledgedSendIsConsumedExactlyOnceAcrossKills()
+    {
+        var database = await CreateDatabaseAsync();
+        var paused = new Dictionary<string, string>(database) { ["Topic__PauseConsumers"] = "true" };
+        var (loginId, vendorId, poisonId) = (Ids.Next(), Ids.Next(), Ids.Next());
+        var sent = new List<int>();
+
+        await using (var silo = await SiloProcess.StartAsync(paused))
+        {
+            await using (var web = WebClient(silo))
+            {
+                await web.Http.AddAsync("login", Bodies.Login(loginId));
+                await web.Http.AddAsync("vendor", Bodies.Vendor(vendorId, loginId));
+                await SendAsync(web, Bodies.Messenger(poisonId, int.MaxValue - 19));
+                sent.AddRange(await SendManyAsync(web, vendorId));
+            }
+            await silo.KillAsync();
+        }
+        await using (var db = OpenDatabase())
+        {
+            Assert.Equal(PerPhase + 1, await db.Set<TopicMessage>().CountAsync());
+            Assert.Equal(0, await db.Messengers.CountAsync());
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(database))
+        {
+            await using (var web = WebClient(silo))
+            {
+                sent.AddRange(await SendManyAsync(web, vendorId));
+            }
+            // At once: some of these are consumed, some are not yet.
+            await silo.KillAsync();
+        }
+
+        await using (var silo = await SiloProcess.StartAsync(database))
+        await using (var web = WebClient(silo))
+        await using (var feed = await SseReader.OpenAsync(web.Http, "/ch08/messenger/sse/add", "0"))
+        {
+            var statuses = new Dictionary<int, List<bool>>();
+            for (var i = 0; i < sent.Count + 1; i++)
+            {
+                var next = await feed.NextAsync();
+                var id = (int)JsonNode.Parse(next.Data)!["id"]!;
+                statuses.TryAdd(id, []);
+                statuses[id].Add(next.Event.StartsWith("Added messenger status: true", StringComparison.Ordinal));
+            }
+            Assert.Equal([false], statuses[poisonId]);
+            Assert.All(sent, id => Assert.Equal([true], statuses[id]));
+        }
+
+        await using var check = OpenDatabase();
+        Assert.Equal(sent.Order(), await check.Messengers.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync());
+        var failure = Assert.Single(await check.Set<TopicFailure>().ToListAsync());
+        Assert.Equal(poisonId, (await check.Set<TopicMessage>().SingleAsync(m => m.Partition == failure.Partition && m.Seq == failure.Seq)).Key);
+        Assert.Equal(sent.Count + 1, await check.Set<TopicCheckpoint>().SumAsync(c => c.Position));
+    }
+
+    private static KestrelWebClient WebClient(SiloProcess silo) => KestrelWebClient.Start(new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        web.UseSetting("Orleans:GatewayPorts:0", silo.GatewayPort.ToString(CultureInfo.InvariantCulture))));
+
+    private static async Task<List<int>> SendManyAsync(KestrelWebClient web, int vendorId)
+    {
+        var ids = Enumerable.Range(0, PerPhase).Select(_ => Ids.Next()).ToList();
+        await Task.WhenAll(ids.Select(id => SendAsync(web, Bodies.Messenger(id, vendorId))));
+        return ids;
+    }
+
+    private static async Task SendAsync(KestrelWebClient web, JsonObject messenger)
+    {
+        using var response = await web.Http.PostAsync("/ch08/messenger/kafka/send", messenger);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+public sealed class SqliteSiloCrashTests : SiloCrashTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nsms-crash-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<Dictionary<string, string>> CreateDatabaseAsync() =>
+        Task.FromResult(new Dictionary<string, string> { ["Database__DataDirectory"] = _directory });
+
+    private protected override NewsstandDbContext OpenDatabase() => new SqliteNewsstandDbContext(new DbContextOptionsBuilder<SqliteNewsstandDbContext>()
+        .UseSqlite($"Data Source={Path.Combine(_directory, "newsstand.db")}").Options);
+
+    public override Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresSiloCrashTests : SiloCrashTests
+{
+    private readonly string _database = "nsms_crash_" + Guid.NewGuid().ToString("N")[..12];
+    private string _server = "";
+
+    private string Connection => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString();
+
+    protected override async Task<Dictionary<string, string>> CreateDatabaseAsync()
+    {
+        _server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
+            ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
+        await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
+        return new Dictionary<string, string> { ["Database__Postgres"] = Connection, ["Database__DataDirectory"] = Path.GetTempPath() };
+    }
+
+    private protected override NewsstandDbContext OpenDatabase() =>
+        new PostgresNewsstandDbContext(new DbContextOptionsBuilder<PostgresNewsstandDbContext>().UseNpgsql(Connection).Options);
+
+    public override async Task DisposeAsync()
+    {
+        if (_server.Length > 0)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
