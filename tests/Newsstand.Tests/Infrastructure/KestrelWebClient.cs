@@ -27,6 +27,9 @@ public sealed class KestrelWebClient : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The web client's services (its endpoint data source, its options).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     public static KestrelWebClient Start(WebApplicationFactory<Program> web)
     {
         // appsettings.json asks for port 8000; app configuration added here wins over it.
