@@ -13,20 +13,28 @@ internal static class SiloHostingExtensions
 
     /// <summary>
     /// The Orleans silo with the newsstand grains, clustering (<see cref="ClusteringExtensions"/>), activity
-    /// propagation, the dashboard and telemetry. Cluster options are validated and the silo and gateway
-    /// ports checked before anything starts; a problem throws <see cref="StartupCheckException"/>.
+    /// propagation, the dashboard, telemetry and, when configured, TLS (<see cref="ClusterTls"/>). Cluster options
+    /// are validated, the silo and gateway ports checked and the certificate read before anything starts; a
+    /// problem throws <see cref="StartupCheckException"/>.
     /// </summary>
     public static WebApplicationBuilder AddNewsstandSilo(this WebApplicationBuilder builder)
     {
         var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
         ClusteringExtensions.EnsurePortsFree(cluster);
+        var tls = ClusterTls.Load(builder.Configuration);
         builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
-        builder.UseOrleans(silo => silo
-            .UseNewsstandClustering(cluster, builder.Configuration)
-            .AddActivityPropagation()
-            .AddNewsstandGrains()
-            .AddDashboard());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseNewsstandClustering(cluster, builder.Configuration)
+                .AddActivityPropagation()
+                .AddNewsstandGrains()
+                .AddDashboard();
+            if (tls is not null)
+            {
+                silo.UseClusterTls(tls);
+            }
+        });
         builder.AddNewsstandTelemetry(cluster);
         return builder;
     }
