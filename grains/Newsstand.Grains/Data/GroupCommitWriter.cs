@@ -59,7 +59,19 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 batch.Add(write);
             }
-            await CommitAsync(batch);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // Whatever went wrong, the loop must outlive it: a dead loop would leave every later write waiting forever.
+                LogCommitFailed(error, batch.Count);
+                foreach (var write in batch)
+                {
+                    write.Completion.TrySetException(error);
+                }
+            }
             _batchRows.Record(batch.Count);
             batch.Clear();
         }
@@ -150,7 +162,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private void FailAll(List<PendingWrite> batch, Exception error)
     {
-        var cause = error is DbUpdateException { InnerException: { } inner } ? inner : error;
+        var cause = StorageErrors.RootCause(error);
         LogStorageFailure(cause.GetType().Name, cause.Message, batch.Count);
         foreach (var write in batch)
         {
@@ -160,6 +172,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit ({Error}: {Reason}); {Rows} writes answered 503.")]
     private partial void LogStorageFailure(string error, string reason, int rows);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A group commit failed unexpectedly; its {Rows} writes failed and the writer goes on.")]
+    private partial void LogCommitFailed(Exception error, int rows);
 
     private sealed class PendingWrite(object row, EntityState state)
     {
