@@ -231,33 +231,52 @@ public sealed class CrashTests : IAsyncLifetime
         public static async Task<SingleSilo> StartAsync(Dictionary<string, string> settings)
         {
             var gateway = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture);
-            var silo = HostProcess.Start("silo", BuiltHosts.Silo, new Dictionary<string, string>(settings)
+            var silo = await StartAsync("silo", BuiltHosts.Silo, port => new Dictionary<string, string>(settings)
             {
                 ["Orleans__SiloPort"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Orleans__GatewayPort"] = gateway,
-                ["Urls"] = $"http://127.0.0.1:{BuiltHosts.FreePort()}",
+                ["Urls"] = $"http://127.0.0.1:{port}",
             });
-            var url = new Uri($"http://127.0.0.1:{BuiltHosts.FreePort()}");
-            HostProcess? client = null;
             try
             {
-                await silo.WaitStartedAsync(ProcessCluster.StartTimeout);
-                client = HostProcess.Start("client", BuiltHosts.Client, new Dictionary<string, string>
+                var client = await StartAsync("client", BuiltHosts.Client, port => new Dictionary<string, string>
                 {
-                    ["Urls"] = url.ToString(),
+                    ["Urls"] = $"http://127.0.0.1:{port}",
                     ["Orleans__GatewayPorts__0"] = gateway,
                 });
-                await client.WaitStartedAsync(ProcessCluster.StartTimeout);
-                return new SingleSilo(silo, client, url);
+                return new SingleSilo(silo.Host, client.Host, new Uri($"http://127.0.0.1:{client.Port}"));
             }
             catch
             {
-                if (client is not null)
-                {
-                    await client.DisposeAsync();
-                }
-                await silo.DisposeAsync();
+                await silo.Host.DisposeAsync();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// Starts a host on a free web port. A port found free can be taken before the host binds it (the
+        /// connections of a killed process hold loopback ports for a while): then it is started again on another.
+        /// </summary>
+        private static async Task<(HostProcess Host, int Port)> StartAsync(string name, string executable, Func<int, Dictionary<string, string>> settings)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var port = BuiltHosts.FreePort();
+                var host = HostProcess.Start(name, executable, settings(port));
+                try
+                {
+                    await host.WaitStartedAsync(ProcessCluster.StartTimeout);
+                    return (host, port);
+                }
+                catch (InvalidOperationException) when (attempt < 3 && host.Output.Contains("already in use", StringComparison.Ordinal))
+                {
+                    await host.DisposeAsync();
+                }
+                catch
+                {
+                    await host.DisposeAsync();
+                    throw;
+                }
             }
         }
 
