@@ -9,6 +9,9 @@ source scripts/services.sh
 
 ensure_command redis-server redis-server
 ensure_command chromium chromium
+# Disk fault tests: a loop-mounted ext4 filesystem (losetup, mkfs.ext4, chattr).
+ensure_command losetup mount
+ensure_command mkfs.ext4 e2fsprogs
 # kubectl: the machines' own (1.32) when present, else Debian's kubernetes-client.
 ensure_command kubectl kubernetes-client
 

@@ -12,6 +12,10 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+if [ "${1:-}" = soak ]; then
+  shift
+  exec /usr/bin/python3 soak.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"

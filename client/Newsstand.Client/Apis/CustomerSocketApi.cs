@@ -34,7 +34,7 @@ internal static class CustomerSocketApi
         var group = routes.MapGroup("/ch08/customer").WithTags("Customer sockets");
 
         group.MapGet("/list/ws", ServeAsync)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -48,7 +48,9 @@ internal static class CustomerSocketApi
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "This route speaks WebSocket: send an upgrade request.");
+            // 426 and the Upgrade header say exactly what the client must do (RFC 9110 §15.5.22).
+            context.Response.Headers.Upgrade = "websocket";
+            return TypedResults.Problem(statusCode: StatusCodes.Status426UpgradeRequired, detail: "This route speaks WebSocket: send an upgrade request.");
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await sockets.ServeAsync(socket, context.RequestAborted);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Client.Binding;
-using Newsstand.Client.Errors;
 using Newsstand.Client.Streaming;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -56,15 +55,9 @@ internal static class MessengerTopicApi
             JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
     }
 
-    private static async Task FollowAsync(HttpContext context, MessengerFeed feed, TimeProvider time)
+    private static async Task FollowAsync(LastEventIdHeader resume, HttpContext context, MessengerFeed feed, TimeProvider time)
     {
-        FeedPosition? from = null;
-        var lastEventId = context.Request.Headers["Last-Event-ID"];
-        if (lastEventId.Count > 0 && !FeedPosition.TryParse(lastEventId[^1], out from))
-        {
-            throw RequestValidationException.For("Last-Event-ID", "The header must be an event id of this feed: partition positions separated by dots, e.g. 0 or 12.0.7.3.");
-        }
-        await using var reader = await feed.OpenAsync(from);
+        await using var reader = await feed.OpenAsync(resume.Position);
         await ServerSentEvents.WriteAsync(context, reader.ReadAsync(context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time);
     }
 

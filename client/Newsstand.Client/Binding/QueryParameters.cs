@@ -17,6 +17,9 @@ namespace Newsstand.Client.Binding;
 /// </summary>
 internal abstract record QueryParameter(string Name, bool Required, string Description)
 {
+    /// <summary>Where the parameter travels: the query string, or (for a few) a request header.</summary>
+    public virtual ParameterLocation In => ParameterLocation.Query;
+
     /// <summary>
     /// An OpenAPI operation transformer: documents the query parameters an endpoint's binding types
     /// declared in its metadata.
@@ -28,7 +31,7 @@ internal abstract record QueryParameter(string Name, bool Required, string Descr
             (operation.Parameters ??= []).Add(new OpenApiParameter
             {
                 Name = parameter.Name,
-                In = ParameterLocation.Query,
+                In = parameter.In,
                 Required = parameter.Required,
                 Description = parameter.Description,
                 Schema = parameter.Schema(),
@@ -42,7 +45,7 @@ internal abstract record QueryParameter(string Name, bool Required, string Descr
     /// <summary>The one raw value of the parameter; null when absent. Repeated, it is recorded as an error.</summary>
     protected string? Raw(HttpContext context, string expected, ref Dictionary<string, string[]>? errors)
     {
-        var raw = context.Request.Query[Name];
+        var raw = In == ParameterLocation.Header ? context.Request.Headers[Name] : context.Request.Query[Name];
         switch (raw.Count)
         {
             case 0:
@@ -59,7 +62,8 @@ internal abstract record QueryParameter(string Name, bool Required, string Descr
         }
     }
 
-    protected void Refuse(string expected, ref Dictionary<string, string[]>? errors) =>
+    /// <summary>Records that the parameter's value is not <paramref name="expected"/>.</summary>
+    public void Refuse(string expected, ref Dictionary<string, string[]>? errors) =>
         (errors ??= [])[Name] = [$"The parameter must be {expected}."];
 }
 
@@ -132,6 +136,16 @@ internal sealed record DateParameter(string Name, bool Required, string Descript
     }
 
     protected override OpenApiSchema Schema() => new() { Type = JsonSchemaType.String, Format = "date" };
+}
+
+/// <summary>A request header read as a parameter (a string, checked by whoever reads it).</summary>
+internal sealed record HeaderParameter(string Name, bool Required, string Description) : QueryParameter(Name, Required, Description)
+{
+    public override ParameterLocation In => ParameterLocation.Header;
+
+    public string? Read(HttpContext context, string expected, ref Dictionary<string, string[]>? errors) => Raw(context, expected, ref errors);
+
+    protected override OpenApiSchema Schema() => new() { Type = JsonSchemaType.String };
 }
 
 /// <summary>A query parameter that takes one of a fixed set of words.</summary>

@@ -31,7 +31,8 @@ internal static class ClientHostingExtensions
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and interactive docs at <c>/docs</c>.</summary>
     public static WebApplication MapNewsstandDocs(this WebApplication app)
     {
-        app.MapOpenApi();
+        // The one document by its fixed path: the default "/openapi/{documentName}.json" answered any other name with a plain-text 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("NSMS API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
     }

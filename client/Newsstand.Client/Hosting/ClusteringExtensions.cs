@@ -4,7 +4,7 @@ using Orleans.Configuration;
 
 namespace Newsstand.Client.Hosting;
 
-/// <summary>How the web client finds the gateways: the local silo(s) by default, every live silo through Redis when configured.</summary>
+/// <summary>How the web client finds the gateways (the local silo(s) by default, every live silo through Redis when configured), and whether it talks TLS to them.</summary>
 internal static class ClusteringExtensions
 {
     /// <summary>Orleans' client messaging options, e.g. <c>Orleans:Messaging:ResponseTimeout</c> (default 30 s).</summary>
@@ -14,6 +14,7 @@ internal static class ClusteringExtensions
     public static WebApplicationBuilder AddNewsstandClusterClient(this WebApplicationBuilder builder)
     {
         var cluster = Read(builder.Configuration);
+        var tls = ClusterTls.Load(builder.Configuration);
         builder.Services.AddOptions<ClusterClientOptions>().BindConfiguration(ClusterClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleansClient(client =>
         {
@@ -26,6 +27,10 @@ internal static class ClusteringExtensions
             else
             {
                 client.UseLocalhostClustering(cluster.GatewayPorts is [] ? [ClusterClientOptions.DefaultGatewayPort] : cluster.GatewayPorts, cluster.ServiceId, cluster.ClusterId);
+            }
+            if (tls is not null)
+            {
+                client.UseClusterTls(tls);
             }
             client.UseConnectionRetryFilter(RetryConnectingAsync).AddActivityPropagation().AddMemoryStreams(ProviderNames.Streams);
             // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.

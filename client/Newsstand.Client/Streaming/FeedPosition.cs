@@ -53,6 +53,10 @@ internal sealed class FeedPosition
         return new FeedPosition(sequences);
     }
 
+    /// <summary>This position, no further than <paramref name="ends"/> in any partition: an id from beyond the log's end (a log that
+    /// was reset, a forged id) would otherwise skip that partition's next messages.</summary>
+    public FeedPosition AtMost(IReadOnlyList<long> ends) => new([.. _sequences.Select((sequence, partition) => Math.Min(sequence, ends[partition]))]);
+
     /// <summary>The position after message <paramref name="sequence"/> of <paramref name="partition"/>.</summary>
     public FeedPosition With(int partition, long sequence)
     {

@@ -29,7 +29,8 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
         try
         {
             var progress = await grains.MessengerTopic().GetProgressAsync();
-            var start = from?.Resize(progress.Length) ?? new FeedPosition([.. progress.Select(p => p.Checkpoint)]);
+            var start = from?.Resize(progress.Length).AtMost([.. progress.Select(p => p.LastSequence)])
+                ?? new FeedPosition([.. progress.Select(p => p.Checkpoint)]);
             return new Reader(grains.MessengerTopic(), live, start, [.. progress.Select(p => p.Checkpoint)], () => ReaderClosed?.Invoke());
         }
         catch

@@ -69,14 +69,13 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 await CommitAsync(batch);
             }
-#pragma warning disable CA1031 // A fault of ours (not the database's) belongs to the waiting writers; the loop must go on for the next batch.
-            catch (Exception fault)
-#pragma warning restore CA1031
+            catch (Exception error) when (error is not OperationCanceledException)
             {
-                LogWriterFault(fault);
+                // Whatever went wrong, the loop must outlive it: a dead loop would leave every later write waiting forever.
+                LogCommitFailed(error, batch.Count);
                 foreach (var write in batch)
                 {
-                    write.Completion.TrySetException(fault);
+                    write.Completion.TrySetException(error);
                 }
             }
             _batchRows.Record(batch.Count);
@@ -191,7 +190,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private void FailAll(List<PendingWrite> batch, Exception error)
     {
-        var cause = error is DbUpdateException { InnerException: { } inner } ? inner : error;
+        var cause = StorageErrors.RootCause(error);
         LogStorageFailure(cause.GetType().Name, cause.Message, batch.Count);
         foreach (var write in batch)
         {
@@ -204,6 +203,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit ({Error}: {Reason}); {Rows} writes answered 503.")]
     private partial void LogStorageFailure(string error, string reason, int rows);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A group commit failed unexpectedly; its {Rows} writes failed and the writer goes on.")]
+    private partial void LogCommitFailed(Exception error, int rows);
 
     private sealed class PendingWrite(WriteRow[] rows)
     {

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Records;
 
@@ -13,10 +12,10 @@ namespace Newsstand.Data;
 /// unique username come from the records' attributes (<see cref="TableSchema"/>); the references between
 /// tables are declared here, once. Each provider has its own subclass so that each keeps its own migrations.
 /// </summary>
-internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext(options)
 {
     /// <summary>The key ring of the profile tokens: in the system of record, so every silo of a cluster shares it.</summary>
-    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ProfileKeyEntity> ProfileKeys => Set<ProfileKeyEntity>();
 
     public DbSet<LoginEntity> Logins => Set<LoginEntity>();
     public DbSet<AdminRecord> Admins => Set<AdminRecord>();
@@ -45,7 +44,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         WorkloadsConfiguration.Apply(modelBuilder);
         TopicTables.Configure(modelBuilder);
 
-        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_key");
+        modelBuilder.Entity<ProfileKeyEntity>().ToTable("profile_key");
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             if (entity.ClrType.IsAssignableTo(typeof(ITableRecord)))

@@ -28,8 +28,10 @@ internal static class StorageErrors
         StaleRow,
     }
 
-    /// <summary>Which constraint <paramref name="error"/> (or its inner exception) reports, if any.</summary>
-    public static Violation ViolationOf(Exception error) => error is DbUpdateConcurrencyException ? Violation.StaleRow : (error is DbUpdateException { InnerException: { } inner } ? inner : error) switch
+    /// <summary>Which constraint <paramref name="error"/> (or an exception it wraps) reports, if any.</summary>
+    public static Violation ViolationOf(Exception error) => Causes(error).Any(cause => cause is DbUpdateConcurrencyException)
+        ? Violation.StaleRow
+        : Causes(error).OfType<DbException>().FirstOrDefault() switch
     {
         SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteForeignKey } => Violation.ForeignKey,
         SqliteException { SqliteErrorCode: SqliteConstraint } e => e.Message.Contains(".username", StringComparison.Ordinal) ? Violation.UniqueUsername : Violation.UniqueKey,
@@ -39,8 +41,23 @@ internal static class StorageErrors
         _ => Violation.None,
     };
 
-    /// <summary>Whether <paramref name="error"/> comes from the database or its connection, rather than from our own code.</summary>
+    /// <summary>
+    /// Whether <paramref name="error"/> comes from the database or its connection, rather than from our own code.
+    /// The whole chain counts: EF Core's PostgreSQL execution strategy wraps a broken connection as
+    /// InvalidOperationException → DbUpdateException → NpgsqlException (a server stopped mid-commit).
+    /// </summary>
     public static bool IsStorageFailure(Exception error) =>
-        error is DbException or DbUpdateException or IOException or TimeoutException
-        || error.InnerException is DbException or IOException;
+        Causes(error).Any(cause => cause is DbException or DbUpdateException or IOException or TimeoutException);
+
+    /// <summary>The database error behind <paramref name="error"/>, for log lines: the innermost database or I/O exception.</summary>
+    public static Exception RootCause(Exception error) =>
+        Causes(error).LastOrDefault(cause => cause is DbException or IOException or TimeoutException) ?? error;
+
+    private static IEnumerable<Exception> Causes(Exception error)
+    {
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Data;
@@ -17,9 +18,9 @@ internal static class WorkloadServices
         services.AddOptions<PayableTotalOptions>().BindConfiguration(PayableTotalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubscriptionMonitorOptions>().BindConfiguration(SubscriptionMonitorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The key ring lives in the system of record: every silo of a cluster encrypts and decrypts with the same keys.
-        // Data Protection reads and writes it synchronously, so the protector only uses it off grain turns.
-        services.AddScoped<NewsstandDbContext>(provider => provider.GetRequiredService<NewsstandDb>().CreateContext());
-        services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<NewsstandDbContext>();
+        services.AddSingleton<DatabaseKeyRing>();
+        services.AddDataProtection().SetApplicationName(DataProtectionApplication);
+        services.AddOptions<KeyManagementOptions>().Configure<DatabaseKeyRing>((options, ring) => options.XmlRepository = ring);
         services.AddSingleton<ProfileProtector>();
         services.AddSingleton<TaskRetryPolicy>();
         services.TryAddSingleton<IBillingLedger, DatabaseBillingLedger>();

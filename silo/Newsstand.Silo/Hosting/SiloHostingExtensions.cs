@@ -10,20 +10,28 @@ internal static class SiloHostingExtensions
 
     /// <summary>
     /// The Orleans silo with the newsstand grains, clustering (<see cref="ClusteringExtensions"/>), activity
-    /// propagation, the dashboard, telemetry and the readiness check. Cluster options are validated and the silo and gateway
-    /// ports checked before anything starts; a problem throws <see cref="StartupCheckException"/>.
+    /// propagation, the dashboard, telemetry and, when configured, TLS (<see cref="ClusterTls"/>). Cluster options
+    /// are validated, the silo and gateway ports checked and the certificate read before anything starts; a
+    /// problem throws <see cref="StartupCheckException"/>.
     /// </summary>
     public static WebApplicationBuilder AddNewsstandSilo(this WebApplicationBuilder builder)
     {
         var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
         ClusteringExtensions.EnsurePortsFree(cluster);
+        var tls = ClusterTls.Load(builder.Configuration);
         builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
-        builder.UseOrleans(silo => silo
-            .UseNewsstandClustering(cluster, builder.Configuration)
-            .AddActivityPropagation()
-            .AddNewsstandGrains()
-            .AddDashboard());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseNewsstandClustering(cluster, builder.Configuration)
+                .AddActivityPropagation()
+                .AddNewsstandGrains()
+                .AddDashboard();
+            if (tls is not null)
+            {
+                silo.UseClusterTls(tls);
+            }
+        });
         // Traces of the silo also show its PostgreSQL commands (SQLite has no stable instrumentation).
         builder.AddNewsstandTelemetry(ServiceName, cluster.EffectiveSiloName, IsTraced, tracing => tracing.AddNpgsql());
         builder.AddGrainHealthCheck();

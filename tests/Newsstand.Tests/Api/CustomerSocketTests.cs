@@ -21,6 +21,16 @@ public sealed class CustomerSocketTests(ClusterFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task APlainRequestIsToldToUpgradeToWebSocket()
+    {
+        using var response = await fixture.Http.GetAsync(SocketPath);
+
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("websocket", response.Headers.Upgrade.Single().Name);
+        await Bodies.ProblemAsync(response);
+    }
+
+    [Fact]
     public async Task EveryCustomerIsSentInIdOrderAndEachWaitsForItsAcknowledgement()
     {
         var mine = await AddCustomersAsync(3);

@@ -25,12 +25,14 @@ internal static class ConfigurationKeys
         (SiloHosting.SiloClusterOptions.SectionName, typeof(SiloHosting.SiloClusterOptions)),
         (SiloHosting.ClusteringExtensions.MembershipSection, typeof(ClusterMembershipOptions)),
         (SiloHosting.DashboardAccessOptions.SectionName, typeof(SiloHosting.DashboardAccessOptions)),
+        (SiloHosting.ClusterTlsOptions.SectionName, typeof(SiloHosting.ClusterTlsOptions)),
         (DatabaseOptions.SectionName, typeof(DatabaseOptions)),
         (HashingOptions.SectionName, typeof(HashingOptions)));
 
     public static HashSet<string> Client { get; } = Keys(
         (ClusterClientOptions.SectionName, typeof(ClusterClientOptions)),
         (ClusteringExtensions.MessagingSection, typeof(ClientMessagingOptions)),
+        (ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions)),
         (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)));
 
     /// <summary>The configuration key an environment variable sets (<c>A__B</c> is <c>A:B</c>).</summary>

@@ -142,6 +142,20 @@ public sealed class MessengerTopicTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Contains("Last-Event-ID", (await Bodies.ProblemAsync(response)).ToJsonString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task AnIdFromBeyondTheLogsEndResumesAtItsEndAndMissesNothingNew()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var id = SamePartitionIds(1)[0];
+        // A browser that saw a log that has since been reset reconnects with positions the log never reached.
+        await using var reader = await SseReader.OpenAsync(_web.Http, Feed, "999999.999999.999999.999999");
+
+        await SendAsync(Bodies.Messenger(id, vendorId));
+
+        var events = await EventsForAsync(reader, id);
+        Assert.StartsWith("Added messenger status: true", Assert.Single(events).Event);
+    }
+
     private async Task SendAsync(JsonObject messenger)
     {
         using var response = await _web.Http.PostAsync("/ch08/messenger/kafka/send", messenger);

@@ -7,12 +7,16 @@ namespace Newsstand.Tests.Processes;
 /// <summary>An Orleans client of a <see cref="ProcessCluster"/> that asks Orleans' management grain where grains live.</summary>
 internal sealed class ManagementClient(IHost host) : IAsyncDisposable
 {
-    public static async Task<ManagementClient> ConnectAsync(ProcessCluster cluster)
+    /// <summary>Connects to <paramref name="cluster"/>; <paramref name="configure"/> adds to the client (e.g. TLS).</summary>
+    public static async Task<ManagementClient> ConnectAsync(ProcessCluster cluster, Action<IClientBuilder>? configure = null)
     {
         var host = Host.CreateDefaultBuilder()
-            .UseOrleansClient(client => client
-                .UseRedisClustering($"127.0.0.1:{cluster.RedisPort}")
-                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId)))
+            .UseOrleansClient(client =>
+            {
+                client.UseRedisClustering($"127.0.0.1:{cluster.RedisPort}")
+                    .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                configure?.Invoke(client);
+            })
             .Build();
         await host.StartAsync();
         return new ManagementClient(host);
@@ -29,21 +33,6 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the cluster has declared the silo on <paramref name="siloPort"/> dead: until then a
-    /// cluster-wide management call still goes to it and fails. The test sees membership only from outside
-    /// the silos, through the management grain, so it asks again every 200 ms within <paramref name="timeout"/>.
-    /// </summary>
-    public async Task WaitUntilDeclaredDeadAsync(int siloPort, TimeSpan timeout)
-    {
-        var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
-        using var deadline = new CancellationTokenSource(timeout);
-        while ((await management.GetHosts(onlyActive: true)).Keys.Any(silo => silo.Endpoint.Port == siloPort))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-        }
-    }
-
-    /// <summary>
     /// Deactivates every idle activation. The first silo to start warms every table owner before the
     /// others join; after this, the next calls place the grains across all silos.
     /// </summary>
@@ -51,6 +40,13 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
     /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
+    /// <summary>The silos the cluster's membership holds active, by silo port.</summary>
+    public async Task<int[]> ActiveSiloPortsAsync()
+    {
+        var hosts = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return [.. hosts.Keys.Select(silo => silo.Endpoint.Port).Order()];
+    }
+
     public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
     {
         var grains = host.Services.GetRequiredService<IGrainFactory>();

@@ -18,7 +18,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _shared;
     private HostProcess? _redis;
 
-    private ProcessCluster(string server, string database, int redisPort)
+    private ProcessCluster(string server, string database, int redisPort, IReadOnlyDictionary<string, string>? environment)
     {
         _server = server;
         Database = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
@@ -38,6 +38,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
             ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            _shared[key] = value;
+        }
     }
 
     public string ClusterId { get; }
@@ -54,12 +58,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public Uri ClientUrl { get; private set; } = null!;
 
-    /// <summary>Starts Redis, <paramref name="silos"/> silos and the web client; with <paramref name="dashboard"/> each silo serves its dashboard on its admin port.</summary>
-    public static async Task<ProcessCluster> StartAsync(int silos, DashboardAccount? dashboard = null)
+    /// <summary>
+    /// Starts Redis, <paramref name="silos"/> silos and the web client; with <paramref name="dashboard"/> each silo serves its
+    /// dashboard on its admin port; <paramref name="environment"/> is given to every silo and the client (e.g. TLS settings).
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, DashboardAccount? dashboard = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
             ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
-        var cluster = new ProcessCluster(server, "nsms_proc_" + Guid.NewGuid().ToString("N")[..12], BuiltHosts.FreePort());
+        var cluster = new ProcessCluster(server, "nsms_proc_" + Guid.NewGuid().ToString("N")[..12], BuiltHosts.FreePort(), environment);
         try
         {
             await cluster.StartAllAsync(silos, dashboard);

@@ -17,26 +17,6 @@ namespace Newsstand.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("friendly_name");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("xml");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("data_protection_key", (string)null);
-                });
-
             modelBuilder.Entity("Newsstand.Data.BillingJobEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -160,6 +140,27 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("workload_monitor", (string)null);
+                });
+
+            modelBuilder.Entity("Newsstand.Data.ProfileKeyEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("profile_key", (string)null);
                 });
 
             modelBuilder.Entity("Newsstand.Data.TopicFailure", b =>

@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Newsstand.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class MessagingTopic : Migration
+    public partial class TopicAndProfileKeys : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "profile_key",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    friendly_name = table.Column<string>(type: "TEXT", nullable: true),
+                    xml = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_profile_key", x => x.id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "topic_checkpoint",
                 columns: table => new
@@ -59,6 +73,9 @@ namespace Newsstand.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "profile_key");
+
             migrationBuilder.DropTable(
                 name: "topic_checkpoint");
 

@@ -1,16 +1,31 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 namespace Newsstand.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class MessagingTopic : Migration
+    public partial class TopicAndProfileKeys : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "profile_key",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    friendly_name = table.Column<string>(type: "text", nullable: true),
+                    xml = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_profile_key", x => x.id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "topic_checkpoint",
                 columns: table => new
@@ -59,6 +74,9 @@ namespace Newsstand.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "profile_key");
+
             migrationBuilder.DropTable(
                 name: "topic_checkpoint");
 

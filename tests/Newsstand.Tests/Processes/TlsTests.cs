@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Newsstand.Client.Hosting;
+using Newsstand.Tests.Infrastructure;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>
+/// Two silo processes and the web client configured with a cluster certificate the test makes: silo-to-silo
+/// and client-to-gateway traffic runs over TLS, and a client without TLS cannot talk to the cluster.
+/// </summary>
+[Collection(ProcessTestsDefinition.Name)]
+public sealed class TlsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("nsms-tls-").FullName;
+
+    [Fact]
+    public async Task SilosAndTheClientTalkTlsAndAClientWithoutItIsRefused()
+    {
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        var (path, certificate) = MakeClusterCertificate(password);
+        await using var cluster = await ProcessCluster.StartAsync(silos: 2, environment: new Dictionary<string, string>
+        {
+            ["Orleans__Tls__CertificatePath"] = path,
+            ["Orleans__Tls__CertificatePassword"] = password,
+        });
+
+        // Through the TLS web client: a login and a vendor written and read back.
+        using var http = new HttpClient { BaseAddress = cluster.ClientUrl };
+        var login = Ids.Next();
+        var vendor = Ids.Next();
+        (await http.PostAsync("/ch08/login/add", JsonContent.Create(Bodies.Login(login)))).EnsureSuccessStatusCode();
+        (await http.PostAsync("/ch08/vendor/add", JsonContent.Create(Bodies.Vendor(vendor, login)))).EnsureSuccessStatusCode();
+        Assert.Contains(await http.ListAsync("/ch08/vendor/list?limit=10000"), v => (int)v!["id"]! == vendor);
+
+        // Both silos are active members (they probe each other over TLS) and answer a call fanned out to every silo.
+        await using (var management = await ManagementClient.ConnectAsync(cluster, client => client.UseClusterTls(certificate)))
+        {
+            Assert.Equal(cluster.Silos.Select(s => s.SiloPort).Order(), await management.ActiveSiloPortsAsync());
+            Assert.NotEmpty(await management.NewsstandActivationsAsync());
+        }
+
+        // Without TLS the gateway closes the connection in the handshake: the client cannot connect.
+        Assert.All(cluster.Silos, silo => Assert.DoesNotContain("TlsServerConnectionMiddleware", silo.Host.Output, StringComparison.Ordinal));
+        var refused = cluster.Silos.Select(silo => silo.Host.WaitForLineAsync(line => line.Contains("TlsServerConnectionMiddleware", StringComparison.Ordinal), ProcessCluster.StartTimeout)).ToList();
+        var plain = ManagementClient.ConnectAsync(cluster, client => client.UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
+        var failure = await Record.ExceptionAsync(() => plain);
+        Assert.NotNull(failure);
+        Assert.IsNotType<TimeoutException>(failure);
+        await Task.WhenAny(refused);
+        Assert.Contains(refused.Where(r => r.IsCompletedSuccessfully), r => r.Result.Contains("TlsServerConnectionMiddleware", StringComparison.Ordinal));
+    }
+
+    /// <summary>A self-signed certificate with its private key in a PKCS#12 file, as an operator would mount it from a secret.</summary>
+    private (string Path, X509Certificate2 Certificate) MakeClusterCertificate(string password)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=nsms-test-cluster", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(_folder, "cluster.pfx");
+        File.WriteAllBytes(path, made.Export(X509ContentType.Pkcs12, password));
+        return (path, X509CertificateLoader.LoadPkcs12FromFile(path, password));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
