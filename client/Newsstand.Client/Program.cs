@@ -4,11 +4,20 @@ using Newsstand.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
+try
+{
+    PortCheck.EnsureWebPortsFree(builder.Configuration);
+    builder.AddHttpEndpoints();
+}
+catch (StartupCheckException problem)
+{
+    await Console.Error.WriteLineAsync($"The web client cannot start: {problem.Message}");
+    return 2;
+}
 builder.AddNewsstandClusterClient();
 builder.AddClientTelemetry();
 builder.AddNewsstandApi();
 builder.AddGrainHealthCheck();
-builder.AddHttpEndpoints();
 builder.AddMessengerFeed();
 builder.AddCustomerSockets();
 
@@ -28,7 +37,16 @@ app.MapNotificationsApi();
 app.MapMessengerTopicApi();
 app.MapCustomerSocketApi();
 
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException bind) when (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    await Console.Error.WriteLineAsync($"The web client cannot start: {bind.Message} Stop that process or set Urls (or HttpEndpoints__*Port) to a free port.");
+    return 2;
+}
+return 0;
 
 /// <summary>The web client's entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 try
 {
+    PortCheck.EnsureWebPortsFree(builder.Configuration);
     builder.AddNewsstandSilo();
     builder.AddDashboardAccess();
 }
@@ -19,5 +20,14 @@ var app = builder.Build();
 app.MapNewsstandHealth();
 app.MapNewsstandDashboard();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException bind) when (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another of its web addresses (the dashboard's admin URL) is taken.
+    await Console.Error.WriteLineAsync($"The silo cannot start: {bind.Message} Stop that process or configure a free port.");
+    return 2;
+}
 return 0;

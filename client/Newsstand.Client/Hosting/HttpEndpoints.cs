@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Newsstand.Hosting;
 
 namespace Newsstand.Client.Hosting;
 
@@ -19,6 +20,14 @@ internal static class HttpEndpoints
         if (!configured.AnyConfigured)
         {
             return builder;
+        }
+        if (configured.HttpsPort is { } httpsPort)
+        {
+            PortCheck.EnsureFree(configured.Host, httpsPort, "HttpEndpoints:HttpsPort");
+        }
+        if (configured.H2cPort is { } h2cPort)
+        {
+            PortCheck.EnsureFree(configured.Host, h2cPort, "HttpEndpoints:H2cPort");
         }
         var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -11,11 +11,14 @@ namespace Newsstand.Client.Sockets;
 /// each acknowledged by the client with <c>{"rec_id": &lt;its id&gt;}</c> before the next is sent, then a normal
 /// close (1000). A missing acknowledgement closes with 1008 after <see cref="CustomerSocketOptions.AckTimeout"/>,
 /// a malformed or wrong one with 1008, a message over 4 KiB with 1009. A client that vanishes ends the walk
-/// at once: the table scan, the socket and the session count go with it.
+/// at once: the table scan, the socket and the session count go with it. When the host stops, the walk
+/// closes with 1001 (going away) at once instead of holding the shutdown up.
 /// </summary>
-internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<CustomerSocketOptions> options, TimeProvider time, ILogger<CustomerListSocket> logger)
+internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<CustomerSocketOptions> options, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<CustomerListSocket> logger)
 {
     public const int MaxMessageBytes = 4 * 1024;
+    private const string ShuttingDown = "The service is shutting down.";
     private const int ScanBatch = 128;
 
     private int _sessions;
@@ -50,6 +53,11 @@ internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<
         var buffer = new byte[MaxMessageBytes];
         await foreach (var customer in grains.ScanAsync<CustomerRecord>(ScanBatch, aborted))
         {
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, ShuttingDown, null, aborted);
+                return;
+            }
             await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(customer, NewsstandJson.Options), WebSocketMessageType.Text, true, aborted);
             var (status, reason, pending) = await ReceiveAckAsync(socket, buffer, customer.Id, aborted);
             if (status is { } close)
@@ -67,12 +75,19 @@ internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var timeout = Task.Delay(options.Value.AckTimeout, time, timer.Token);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var whenStopping = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         var filled = 0;
         while (true)
         {
-            // A cancelled receive would abort the socket, so the timeout races the receive instead of cancelling it.
+            // A cancelled receive would abort the socket, so the timeout and the shutdown race the receive instead of cancelling it.
             var receive = socket.ReceiveAsync(buffer.AsMemory(filled), aborted).AsTask();
-            if (await Task.WhenAny(receive, timeout) == timeout)
+            var first = await Task.WhenAny(receive, timeout, stopping.Task);
+            if (first == stopping.Task)
+            {
+                return (WebSocketCloseStatus.EndpointUnavailable, ShuttingDown, receive);
+            }
+            if (first == timeout)
             {
                 aborted.ThrowIfCancellationRequested();
                 return (WebSocketCloseStatus.PolicyViolation, $"No acknowledgement of rec_id {id} within {options.Value.AckTimeout.TotalSeconds:0.###} s.", receive);

@@ -11,7 +11,9 @@ internal readonly record struct ServerSentEvent(string Id, string Event, string 
 /// <summary>
 /// Writes a <c>text/event-stream</c> answer: each event as it arrives, a comment line as a heartbeat when
 /// nothing arrived for a while (so proxies and clients keep the connection), and nothing more once the
-/// client has gone: the events' enumerator is disposed, which ends whatever subscription feeds it.
+/// client has gone: the events' enumerator is disposed, which ends whatever subscription feeds it. When
+/// the host stops, the answer ends cleanly at once (the client's event source reconnects, to another web
+/// client or after the restart), so a shutdown never waits for a feed.
 /// </summary>
 internal static class ServerSentEvents
 {
@@ -20,7 +22,10 @@ internal static class ServerSentEvents
     public static async Task WriteAsync(HttpContext context, IAsyncEnumerable<ServerSentEvent> events, TimeSpan heartbeat, TimeProvider time)
     {
         var response = context.Response;
-        var aborted = context.RequestAborted;
+        // The answer ends when the client leaves, or (cleanly, so the client reconnects elsewhere) when the host stops.
+        var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var aborted = ending.Token;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         // Asks reverse proxies (nginx and the like) not to hold events back.
@@ -55,7 +60,7 @@ internal static class ServerSentEvents
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the host is stopping: the answer ends here.
         }
         catch (SlowReaderException)
         {

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Newsstand.Hosting;
 using Orleans.Connections.Security;
 
 namespace Newsstand.Silo.Hosting;

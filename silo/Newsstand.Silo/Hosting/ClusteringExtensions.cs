@@ -1,4 +1,5 @@
 using System.Net;
+using Newsstand.Hosting;
 using Orleans.Configuration;
 using StackExchange.Redis;
 

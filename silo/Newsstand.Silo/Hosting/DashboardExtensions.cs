@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Newsstand.Hosting;
 using Orleans.Dashboard;
 
 namespace Newsstand.Silo.Hosting;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Newsstand.Hosting;
 using StackExchange.Redis;
 
 namespace Newsstand.Silo.Hosting;

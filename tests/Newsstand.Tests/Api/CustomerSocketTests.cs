@@ -31,6 +31,22 @@ public sealed class CustomerSocketTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AStoppingServiceClosesAWaitingSocketWithGoingAway()
+    {
+        await AddCustomersAsync(1);
+        var web = fixture.CreateKestrelClient();
+        using var socket = await ConnectAsync(web);
+        Assert.NotNull(await ReceiveAsync(socket));
+
+        // The client never acknowledges: only the shutdown can end this walk before the 30 s timeout.
+        var stopping = web.DisposeAsync().AsTask();
+
+        Assert.Null(await ReceiveAsync(socket));
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        await stopping.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task EveryCustomerIsSentInIdOrderAndEachWaitsForItsAcknowledgement()
     {
         var mine = await AddCustomersAsync(3);

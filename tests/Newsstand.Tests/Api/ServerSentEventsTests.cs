@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Newsstand.Client.Streaming;
 
@@ -37,6 +39,27 @@ public sealed class ServerSentEventsTests
     }
 
     [Fact]
+    public async Task AStoppingHostEndsTheAnswerCleanlyAndTheSubscriptionWithIt()
+    {
+        using var stopping = new CancellationTokenSource();
+        var lifetime = new StoppingLifetime(stopping.Token);
+        var context = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection()
+                .AddSingleton<IHostApplicationLifetime>(lifetime).BuildServiceProvider(),
+        };
+        context.Response.Body = new WatchedStream();
+        var events = Channel.CreateUnbounded<ServerSentEvent>();
+        var disposed = new TaskCompletionSource();
+
+        var writing = ServerSentEvents.WriteAsync(context, Watch(events.Reader, disposed), TimeSpan.FromSeconds(15), new FakeTimeProvider());
+        await stopping.CancelAsync();
+
+        await writing.WaitAsync(TimeSpan.FromSeconds(10));
+        await disposed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task TheAnswerEndsWhenTheEventsEnd()
     {
         var body = new WatchedStream();
@@ -64,6 +87,19 @@ public sealed class ServerSentEventsTests
         finally
         {
             disposed.TrySetResult();
+        }
+    }
+
+    private sealed class StoppingLifetime(CancellationToken stopping) : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => stopping;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
         }
     }
 

@@ -49,14 +49,15 @@ internal sealed class HostProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = start };
         var host = new HostProcess(name, process);
         process.OutputDataReceived += (_, e) => host.Receive(e.Data);
         process.ErrorDataReceived += (_, e) => host.Receive(e.Data);
-        process.Exited += (_, _) => host._exited.TrySetResult(process.ExitCode);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // WaitForExitAsync also waits for the last output lines, so a test that saw the exit sees them.
+        _ = process.WaitForExitAsync().ContinueWith(_ => host._exited.TrySetResult(process.ExitCode), TaskScheduler.Default);
         return host;
     }
 

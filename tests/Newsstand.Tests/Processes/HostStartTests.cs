@@ -4,9 +4,9 @@ using System.Net.Sockets;
 
 namespace Newsstand.Tests.Processes;
 
-/// <summary>The built silo refuses to start, with a message naming the key to change, when its ports or settings are wrong.</summary>
+/// <summary>The built hosts refuse to start, with a message naming the key to change, when their ports or settings are wrong.</summary>
 [Collection(ProcessTestsDefinition.Name)]
-public sealed class SiloStartTests
+public sealed class HostStartTests
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
 
@@ -28,6 +28,57 @@ public sealed class SiloStartTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"Port {taken} ({key}) on 127.0.0.1 is already in use by another process", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SiloDoesNotStartWhenItsWebAddressIsTaken()
+    {
+        using var other = ListenOnAnyPort(out var taken);
+        var settings = SiloSettings();
+        settings["Urls"] = $"http://localhost:{taken}";
+
+        var (exitCode, output) = await RunSiloAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"The silo cannot start: Port {taken} (Urls (http://localhost:{taken})) on 127.0.0.1 is already in use", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Urls")]
+    [InlineData("HttpEndpoints:H2cPort")]
+    public async Task WebClientDoesNotStartWhenItsPortIsTakenAndNamesTheSetting(string key)
+    {
+        // No silo runs: the check comes before the client looks for a gateway.
+        using var other = ListenOnAnyPort(out var taken);
+        var settings = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{BuiltHosts.FreePort()}",
+            ["Orleans__GatewayPorts__0"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        if (key == "Urls")
+        {
+            settings["Urls"] = $"http://127.0.0.1:{taken}";
+        }
+        else
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = taken.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await using var client = HostProcess.Start("client", BuiltHosts.Client, settings);
+        var exitCode = await client.Exited.WaitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"The web client cannot start: Port {taken} (", client.Output, StringComparison.Ordinal);
+        Assert.Contains(key, client.Output, StringComparison.Ordinal);
+    }
+
+    private static Socket ListenOnAnyPort(out int port)
+    {
+        var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        port = ((IPEndPoint)other.LocalEndPoint!).Port;
+        return other;
     }
 
     [Theory]

@@ -1,4 +1,0 @@
-namespace Newsstand.Silo.Hosting;
-
-/// <summary>The silo cannot start as configured; the message says what to change.</summary>
-public sealed class StartupCheckException(string message) : Exception(message);
