@@ -8,13 +8,13 @@ try
 {
     PortCheck.EnsureWebPortsFree(builder.Configuration);
     builder.AddHttpEndpoints();
+    builder.AddNewsstandClusterClient();
 }
 catch (StartupCheckException problem)
 {
     await Console.Error.WriteLineAsync($"The web client cannot start: {problem.Message}");
     return 2;
 }
-builder.AddNewsstandClusterClient();
 builder.AddClientTelemetry();
 builder.AddNewsstandApi();
 builder.AddGrainHealthCheck();

@@ -7,6 +7,7 @@ try
 {
     PortCheck.EnsureWebPortsFree(builder.Configuration);
     builder.AddNewsstandSilo();
+    builder.AddProfileKeyProtection();
     builder.AddDashboardAccess();
 }
 catch (StartupCheckException problem)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Newsstand.Hosting;
 using Orleans.Configuration;
 
 namespace Newsstand.Client.Hosting;
@@ -14,7 +15,7 @@ internal static class ClusteringExtensions
     public static WebApplicationBuilder AddNewsstandClusterClient(this WebApplicationBuilder builder)
     {
         var cluster = Read(builder.Configuration);
-        var tls = ClusterTls.Load(builder.Configuration);
+        var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
         builder.Services.AddOptions<ClusterClientOptions>().BindConfiguration(ClusterClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleansClient(client =>
         {

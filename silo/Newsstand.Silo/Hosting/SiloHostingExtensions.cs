@@ -18,7 +18,7 @@ internal static class SiloHostingExtensions
     {
         var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
         ClusteringExtensions.EnsurePortsFree(cluster);
-        var tls = ClusterTls.Load(builder.Configuration);
+        var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
         builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
         builder.UseOrleans(silo =>

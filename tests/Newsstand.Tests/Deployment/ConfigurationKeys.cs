@@ -2,6 +2,7 @@ extern alias silo;
 using System.Reflection;
 using Newsstand.Client.Hosting;
 using Newsstand.Data;
+using Newsstand.Hosting;
 using Newsstand.Security;
 using Orleans.Configuration;
 using SiloHosting = silo::Newsstand.Silo.Hosting;
@@ -25,7 +26,8 @@ internal static class ConfigurationKeys
         (SiloHosting.SiloClusterOptions.SectionName, typeof(SiloHosting.SiloClusterOptions)),
         (SiloHosting.ClusteringExtensions.MembershipSection, typeof(ClusterMembershipOptions)),
         (SiloHosting.DashboardAccessOptions.SectionName, typeof(SiloHosting.DashboardAccessOptions)),
-        (SiloHosting.ClusterTlsOptions.SectionName, typeof(SiloHosting.ClusterTlsOptions)),
+        (ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions)),
+        (SiloHosting.ProfileKeyOptions.SectionName, typeof(SiloHosting.ProfileKeyOptions)),
         (DatabaseOptions.SectionName, typeof(DatabaseOptions)),
         (HashingOptions.SectionName, typeof(HashingOptions)));
 

@@ -72,6 +72,25 @@ public sealed class HostStartTests
         Assert.Contains(key, client.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WebClientDoesNotStartWithAnUnreadableClusterCertificateAndNamesIt()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{BuiltHosts.FreePort()}",
+            ["Orleans__GatewayPorts__0"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__Tls__CertificatePath"] = "/nonexistent/cluster.pfx",
+            ["Orleans__Tls__CertificatePassword"] = "not-shown-anywhere",
+        };
+
+        await using var client = HostProcess.Start("client", BuiltHosts.Client, settings);
+        var exitCode = await client.Exited.WaitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The web client cannot start: Orleans:Tls:CertificatePath: cannot read the certificate /nonexistent/cluster.pfx", client.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-shown-anywhere", client.Output, StringComparison.Ordinal);
+    }
+
     private static Socket ListenOnAnyPort(out int port)
     {
         var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -86,6 +105,8 @@ public sealed class HostStartTests
     [InlineData("Orleans__AdvertisedAddress", "not-an-ip", "Orleans:AdvertisedAddress")]
     [InlineData("Orleans__RedisClustering", "127.0.0.1:6379,nosuchoption=1", "Orleans:RedisClustering")]
     [InlineData("Dashboard__AdminUrl", "http://127.0.0.1:1", "Dashboard:Username")]
+    [InlineData("Orleans__Tls__CertificatePath", "/nonexistent/cluster.pfx", "Orleans:Tls:CertificatePath")]
+    [InlineData("ProfileKeys__CertificatePath", "/nonexistent/keys.pfx", "ProfileKeys:CertificatePath")]
     public async Task SiloDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
     {
         var settings = SiloSettings();

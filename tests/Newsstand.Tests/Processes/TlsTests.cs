@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Newsstand.Client.Hosting;
 using Newsstand.Tests.Infrastructure;
 
@@ -18,8 +16,8 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task SilosAndTheClientTalkTlsAndAClientWithoutItIsRefused()
     {
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
-        var (path, certificate) = MakeClusterCertificate(password);
+        var password = TestCertificates.NewPassword();
+        var (path, certificate) = TestCertificates.Make(_folder, "nsms-test-cluster", password);
         await using var cluster = await ProcessCluster.StartAsync(silos: 2, environment: new Dictionary<string, string>
         {
             ["Orleans__Tls__CertificatePath"] = path,
@@ -50,17 +48,6 @@ public sealed class TlsTests : IDisposable
         Assert.IsNotType<TimeoutException>(failure);
         await Task.WhenAny(refused);
         Assert.Contains(refused.Where(r => r.IsCompletedSuccessfully), r => r.Result.Contains("TlsServerConnectionMiddleware", StringComparison.Ordinal));
-    }
-
-    /// <summary>A self-signed certificate with its private key in a PKCS#12 file, as an operator would mount it from a secret.</summary>
-    private (string Path, X509Certificate2 Certificate) MakeClusterCertificate(string password)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=nsms-test-cluster", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var path = Path.Combine(_folder, "cluster.pfx");
-        File.WriteAllBytes(path, made.Export(X509ContentType.Pkcs12, password));
-        return (path, X509CertificateLoader.LoadPkcs12FromFile(path, password));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
