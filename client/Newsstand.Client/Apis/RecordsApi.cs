@@ -52,6 +52,8 @@ internal static class RecordsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary($"Adds a {table} record; answers once it is committed.");
+            .WithSummary($"Adds {(IsVowel(table[0]) ? "an" : "a")} {table} record; answers once it is committed.");
     }
+
+    private static bool IsVowel(char letter) => "aeiou".Contains(char.ToLowerInvariant(letter));
 }

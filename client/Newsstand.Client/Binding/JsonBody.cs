@@ -11,14 +11,15 @@ namespace Newsstand.Client.Binding;
 /// </summary>
 internal sealed class JsonBody<T>(T value) where T : class
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+    // Duplicates are allowed by the parser so that the answer can name the repeated property (FindDuplicate).
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
     public T Value { get; } = value;
 
     public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!request.HasJsonContentType())
+        if (!request.HasJsonContentType() || IsEncoded(request))
         {
             throw BodyProblems.NotJsonError();
         }
@@ -26,6 +27,10 @@ internal sealed class JsonBody<T>(T value) where T : class
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw RequestValidationException.For("body", "The body must be a JSON object.");
+        }
+        if (FindDuplicate(document.RootElement) is { } repeated)
+        {
+            throw RequestValidationException.For(repeated, "The property appears more than once in the body.");
         }
         var errors = new Dictionary<string, string[]>();
         RecordShape<T>.Check(document.RootElement, errors);
@@ -36,6 +41,43 @@ internal sealed class JsonBody<T>(T value) where T : class
         var value = document.RootElement.Deserialize<T>(NewsstandJson.Options)!;
         CheckLimits(value, errors);
         return errors.Count > 0 ? throw new RequestValidationException(errors) : new JsonBody<T>(value);
+    }
+
+    /// <summary>A compressed body (any <c>Content-Encoding</c> but identity) is refused like any other media type the route does not read.</summary>
+    private static bool IsEncoded(HttpRequest request) =>
+        request.Headers.ContentEncoding.Any(coding => !string.Equals(coding?.Trim(), "identity", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The first property name an object of the body repeats, at any depth; null when none does.</summary>
+    private static string? FindDuplicate(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                HashSet<string>? seen = null;
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
+                    {
+                        return property.Name;
+                    }
+                    if (FindDuplicate(property.Value) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindDuplicate(item) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     private static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)

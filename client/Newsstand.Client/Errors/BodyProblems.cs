@@ -12,7 +12,7 @@ internal static class BodyProblems
 {
     public static readonly string TooLarge = $"The body is larger than {RequestLimits.MaxBodyBytes} bytes.";
 
-    public const string NotJson = "The body must be JSON (Content-Type: application/json).";
+    public const string NotJson = "The body must be uncompressed JSON (Content-Type: application/json, no Content-Encoding).";
 
     public static RequestValidationException TooLargeError() => RequestValidationException.For("body", TooLarge, StatusCodes.Status413PayloadTooLarge);
 

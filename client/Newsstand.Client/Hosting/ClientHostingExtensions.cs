@@ -14,7 +14,10 @@ internal static class ClientHostingExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         KestrelLimits.AddTo(builder);
-        builder.Services.AddOpenApi(options => options.AddOperationTransformer(QueryParameter.DescribeAsync));
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer(OpenApiDescription.NameAsync)
+            .AddOperationTransformer(QueryParameter.DescribeAsync)
+            .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddOptions<HeavyRequestOptions>().BindConfiguration(HeavyRequestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         AbuseLimits.AddTo(builder);
         return builder;
@@ -28,12 +31,21 @@ internal static class ClientHostingExtensions
         return app;
     }
 
-    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and interactive docs at <c>/docs</c>.</summary>
+    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> (and <c>/openapi.json</c>) and interactive docs at <c>/docs</c>.</summary>
     public static WebApplication MapNewsstandDocs(this WebApplication app)
     {
         // The one document by its fixed path: the default "/openapi/{documentName}.json" answered any other name with a plain-text 404.
         app.MapOpenApi("/openapi/v1.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("NSMS API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapOpenApi("/openapi.json");
+        // The page is served from the package's own bundle; nothing is fetched from elsewhere (fonts, AI chat, telemetry).
+        app.MapScalarApiReference("/docs", options => options
+            .WithTitle("NSMS API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .HideDeveloperTools());
         return app;
     }
 }

@@ -81,7 +81,7 @@ public sealed class LogSecretTests(ClusterFixture fixture)
             await Call(list, http.GetAsync(list));
         }
         await Call("admin login list", http.PostAsync("/ch08/admin/login/list", null));
-        foreach (var path in new[] { "/health/live", "/health/ready", "/openapi/v1.json", "/docs", "/ch08/no/such/route" })
+        foreach (var path in new[] { "/health/live", "/health/ready", "/openapi/v1.json", "/openapi.json", "/docs", "/ch08/no/such/route" })
         {
             await Call(path, http.GetAsync(path));
         }

@@ -45,15 +45,19 @@ public sealed partial class ProblemShapeTests(ClusterFixture fixture)
         var bare = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         using var none = await http.PostAsync("/ch08/vendor/add", bare);
 
+        // JSON, but compressed: the binder reads no Content-Encoding.
+        var gzip = new StringContent(body, Encoding.UTF8, "application/json");
+        gzip.Headers.ContentEncoding.Add("gzip");
+        using var compressed = await http.PostAsync("/ch08/vendor/add", gzip);
+
         Assert.Null(bare.Headers.ContentType);
-        await AssertSameProblemAsync(HttpStatusCode.UnsupportedMediaType, text, form, none);
+        await AssertSameProblemAsync(HttpStatusCode.UnsupportedMediaType, text, form, none, compressed);
     }
 
     [Theory]
     [InlineData("{\"username\":\"u\",\"password\":\"@\"x}")]
     [InlineData("{\"username\":\"u\",\"password\":\"@")]
     [InlineData("{\"username\":\"u\",\"password\":@}")]
-    [InlineData("{\"username\":\"u\",\"password\":\"@\",\"password\":\"@\"}")]
     [InlineData("{\"username\":\"u\",\"password\":\"@\"\n,\"x\":tru}")]
     [InlineData("{\"username\":\"u\",\"password\":\"@\\q\"}")]
     public async Task AJsonSyntaxErrorNamesItsPositionButQuotesNothingOfTheBody(string shape)
@@ -68,6 +72,23 @@ public sealed partial class ProblemShapeTests(ClusterFixture fixture)
         Assert.DoesNotContain(sentinel[..6], text, StringComparison.Ordinal);
         var message = (string?)(await Bodies.ProblemAsync(response))["errors"]!["body"]![0];
         Assert.Matches(PositionOnly(), message);
+    }
+
+    [Theory]
+    [InlineData("{\"username\":\"u\",\"password\":\"@\",\"password\":\"@\"}", "password")]
+    [InlineData("{\"username\":\"u\",\"password\":\"@\",\"extra\":{\"note\":\"@\",\"note\":1}}", "note")]
+    public async Task ARepeatedPropertyIsNamedButItsValueIsNotQuoted(string shape, string repeated)
+    {
+        var sentinel = "Pw" + Guid.NewGuid().ToString("N");
+        var raw = shape.Replace("@", sentinel, StringComparison.Ordinal);
+
+        using var response = await fixture.Http.PostAsync("/ch08/login/verify", new StringContent(raw, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(sentinel[..6], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var errors = (await Bodies.ProblemAsync(response))["errors"]!.AsObject();
+        Assert.Equal([repeated], errors.Select(e => e.Key));
+        Assert.Equal("The property appears more than once in the body.", (string?)errors[repeated]![0]);
     }
 
     [GeneratedRegex(@"^The body is not valid JSON \(line \d+, byte \d+\)\.$")]
