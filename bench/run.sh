@@ -16,6 +16,10 @@ if [ "${1:-}" = soak ]; then
   shift
   exec /usr/bin/python3 soak.py "$@"
 fi
+if [ "${1:-}" = topic ]; then
+  shift
+  exec /usr/bin/python3 topic.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"
