@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -67,12 +66,7 @@ internal sealed class RealWebClient : IAsyncDisposable
         File.Delete(_certificate);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LoopbackPorts.Free();
 
     private static X509Certificate2 SelfSigned()
     {

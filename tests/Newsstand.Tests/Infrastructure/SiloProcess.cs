@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Newsstand.Tests.Infrastructure;
 
@@ -105,10 +103,5 @@ internal sealed class SiloProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LoopbackPorts.Free();
 }

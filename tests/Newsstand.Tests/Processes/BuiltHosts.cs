@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Processes;
 
@@ -15,13 +14,8 @@ internal static class BuiltHosts
 
     public static string Client => Executable("client", "Newsstand.Client");
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port nobody listens on right now (see <see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Free();
 
     private static string Executable(string folder, string project)
     {
