@@ -4,16 +4,14 @@ using Newsstand.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-try
+if (await HostStartup.CheckAsync("web client", () =>
+    {
+        PortCheck.EnsureWebPortsFree(builder.Configuration);
+        builder.AddHttpEndpoints();
+        builder.AddNewsstandClusterClient();
+    }) is { } refused)
 {
-    PortCheck.EnsureWebPortsFree(builder.Configuration);
-    builder.AddHttpEndpoints();
-    builder.AddNewsstandClusterClient();
-}
-catch (StartupCheckException problem)
-{
-    await Console.Error.WriteLineAsync($"The web client cannot start: {problem.Message}");
-    return 2;
+    return refused;
 }
 builder.AddClientTelemetry();
 builder.AddNewsstandApi();
@@ -37,16 +35,7 @@ app.MapNotificationsApi();
 app.MapMessengerTopicApi();
 app.MapCustomerSocketApi();
 
-try
-{
-    await app.RunAsync();
-}
-catch (IOException bind) when (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-{
-    await Console.Error.WriteLineAsync($"The web client cannot start: {bind.Message} Stop that process or set Urls (or HttpEndpoints__*Port) to a free port.");
-    return 2;
-}
-return 0;
+return await app.RunUntilStoppedAsync("web client", "Stop that process or set Urls (or HttpEndpoints__*Port) to a free port.");
 
 /// <summary>The web client's entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Newsstand.Tests.Infrastructure;
 
@@ -39,10 +38,10 @@ internal sealed class FaultyDisk : IAsyncDisposable
                 image.SetLength(megabytes * 1024L * 1024L);
             }
             // No blocks reserved for root: the test runs as root and must be able to fill the disk.
-            await RunAsync("mkfs.ext4", "-q", "-F", "-m", "0", disk.Image);
-            disk._device = (await RunAsync("losetup", "--find", "--show", disk.Image)).Trim();
+            await Commands.RunAsync("mkfs.ext4", "-q", "-F", "-m", "0", disk.Image);
+            disk._device = (await Commands.RunAsync("losetup", "--find", "--show", disk.Image)).Trim();
             Directory.CreateDirectory(disk.Path);
-            await RunAsync("mount", disk._device, disk.Path);
+            await Commands.RunAsync("mount", disk._device, disk.Path);
             disk._mounted = true;
             return disk;
         }
@@ -79,7 +78,7 @@ internal sealed class FaultyDisk : IAsyncDisposable
     {
         foreach (var file in files.Where(File.Exists))
         {
-            await RunAsync("chattr", "+i", file);
+            await Commands.RunAsync("chattr", "+i", file);
             _frozen.Add(file);
         }
     }
@@ -88,7 +87,7 @@ internal sealed class FaultyDisk : IAsyncDisposable
     {
         foreach (var file in _frozen)
         {
-            await RunAsync("chattr", "-i", file);
+            await Commands.RunAsync("chattr", "-i", file);
         }
         _frozen.Clear();
     }
@@ -98,28 +97,12 @@ internal sealed class FaultyDisk : IAsyncDisposable
         await ThawAsync();
         if (_mounted)
         {
-            await RunAsync("umount", Path);
+            await Commands.RunAsync("umount", Path);
         }
         if (_device is not null)
         {
-            await RunAsync("losetup", "--detach", _device);
+            await Commands.RunAsync("losetup", "--detach", _device);
         }
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task<string> RunAsync(string command, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await output
-            : throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}");
     }
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Orleans.TestingHost;
 using Newsstand.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,9 +13,8 @@ public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
 {
     public const string Variable = "NSMS_TEST_POSTGRES";
 
-    private readonly string _database = "nsms_test_" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-pg-tests-" + Guid.NewGuid().ToString("N"));
-    private string _server = "";
+    private ScratchDatabase? _database;
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -31,30 +29,21 @@ public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
 
     public async Task InitializeAsync()
     {
-        _server = Environment.GetEnvironmentVariable(Variable)
-            ?? throw new InvalidOperationException($"Set {Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
-        await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
-        var connection = new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString();
-        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory, connection));
+        _database = await ScratchDatabase.CreateAsync("nsms_test_");
+        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory, _database.ConnectionString));
     }
 
     public async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         if (Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
 

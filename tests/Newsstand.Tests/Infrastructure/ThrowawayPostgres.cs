@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
@@ -42,7 +41,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         {
             if (Environment.UserName == "root")
             {
-                await RunAsync("chown", "postgres", folder);
+                await Commands.RunAsync("chown", "postgres", folder);
             }
             await server.AsPostgresAsync("initdb", "-D", server.Data, "-A", "trust", "-U", "postgres");
             await server.StartServerAsync();
@@ -72,25 +71,8 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private Task AsPostgresAsync(string tool, params string[] arguments) =>
+    private Task<string> AsPostgresAsync(string tool, params string[] arguments) =>
         Environment.UserName == "root"
-            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
-            : RunAsync(Path.Combine(_bin, tool), arguments);
-
-    private static async Task RunAsync(string command, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
-        }
-    }
+            ? Commands.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
+            : Commands.RunAsync(Path.Combine(_bin, tool), arguments);
 }

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
 using Newsstand.Messaging;
 using Newsstand.Tests.Infrastructure;
-using Npgsql;
 
 namespace Newsstand.Tests.Messaging;
 
@@ -125,16 +124,13 @@ public sealed class SqliteSiloCrashTests : SiloCrashTests
 
 public sealed class PostgresSiloCrashTests : SiloCrashTests
 {
-    private readonly string _database = "nsms_crash_" + Guid.NewGuid().ToString("N")[..12];
-    private string _server = "";
+    private ScratchDatabase? _database;
 
-    private string Connection => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString();
+    private string Connection => _database!.ConnectionString;
 
     protected override async Task<Dictionary<string, string>> CreateDatabaseAsync()
     {
-        _server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
-            ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
-        await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
+        _database = await ScratchDatabase.CreateAsync("nsms_crash_");
         return new Dictionary<string, string> { ["Database__Postgres"] = Connection, ["Database__DataDirectory"] = Path.GetTempPath() };
     }
 
@@ -143,18 +139,9 @@ public sealed class PostgresSiloCrashTests : SiloCrashTests
 
     public override async Task DisposeAsync()
     {
-        if (_server.Length > 0)
+        if (_database is not null)
         {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            await _database.DisposeAsync();
         }
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

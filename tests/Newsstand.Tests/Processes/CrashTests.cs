@@ -22,8 +22,7 @@ public sealed class CrashTests : IAsyncLifetime
     private const int Chains = 6;
     private const int Rounds = 2;
     private readonly string _data = Directory.CreateTempSubdirectory("nsms-crash-").FullName;
-    private readonly string _database = "nsms_crash_" + Guid.NewGuid().ToString("N")[..12];
-    private string? _server;
+    private ScratchDatabase? _database;
 
     [Theory]
     [InlineData("sqlite")]
@@ -188,10 +187,8 @@ public sealed class CrashTests : IAsyncLifetime
         var settings = new Dictionary<string, string> { ["Database__DataDirectory"] = _data, ["Hashing__Iterations"] = "1000" };
         if (database == "postgres")
         {
-            _server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
-                ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} (./test.sh starts a server and sets it).");
-            await ExecuteAsync($"CREATE DATABASE \"{_database}\"");
-            settings["Database__Postgres"] = new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ToString();
+            _database = await ScratchDatabase.CreateAsync("nsms_crash_");
+            settings["Database__Postgres"] = _database.ConnectionString;
         }
         return settings;
     }
@@ -201,20 +198,11 @@ public sealed class CrashTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null)
+        if (_database is not null)
         {
-            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            await _database.DisposeAsync();
         }
         Directory.Delete(_data, recursive: true);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>One silo (localhost clustering) and the web client as processes on free ports.</summary>

@@ -13,15 +13,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly string _server;
+    private readonly ScratchDatabase _database;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-process-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> _shared;
     private HostProcess? _redis;
 
-    private ProcessCluster(string server, string database, int redisPort, IReadOnlyDictionary<string, string>? environment)
+    private ProcessCluster(ScratchDatabase database, int redisPort, IReadOnlyDictionary<string, string>? environment)
     {
-        _server = server;
-        Database = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
+        _database = database;
         RedisPort = redisPort;
         ClusterId = "nsms-" + Guid.NewGuid().ToString("N")[..8];
         _shared = new()
@@ -50,7 +49,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public int RedisPort { get; }
 
-    public string Database { get; }
+    public string Database => _database.ConnectionString;
 
     public List<SiloProcess> Silos { get; } = [];
 
@@ -64,9 +63,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// </summary>
     public static async Task<ProcessCluster> StartAsync(int silos, DashboardAccount? dashboard = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = Environment.GetEnvironmentVariable(PostgresFixture.Variable)
-            ?? throw new InvalidOperationException($"Set {PostgresFixture.Variable} to a PostgreSQL connection string (./test.sh starts a server and sets it).");
-        var cluster = new ProcessCluster(server, "nsms_proc_" + Guid.NewGuid().ToString("N")[..12], BuiltHosts.FreePort(), environment);
+        var cluster = new ProcessCluster(await ScratchDatabase.CreateAsync("nsms_proc_"), BuiltHosts.FreePort(), environment);
         try
         {
             await cluster.StartAllAsync(silos, dashboard);
@@ -81,7 +78,6 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private async Task StartAllAsync(int silos, DashboardAccount? dashboard)
     {
-        await ExecuteAsync($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(Database).Database}\"");
         _redis = HostProcess.Start("redis", "redis-server", new Dictionary<string, string>(),
             "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await _redis.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
@@ -160,20 +156,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         {
             await _redis.DisposeAsync();
         }
-        NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(Database).Database}\" WITH (FORCE)");
+        await _database.DisposeAsync();
         if (Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
 
