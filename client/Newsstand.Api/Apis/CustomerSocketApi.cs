@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Newsstand.Api.Hosting;
 using Newsstand.Api.Sockets;
 using Newsstand.Hosting;
 
@@ -35,6 +36,7 @@ internal static class CustomerSocketApi
         var group = routes.MapGroup("/ch08/customer").WithTags("Customer sockets");
 
         group.MapGet("/list/ws", ServeAsync)
+            .RequireLongLivedPlace()
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Api.Streaming;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -35,6 +36,7 @@ internal static class MessengerTopicApi
             .ProducesValidationProblem()
             .WithSummary("Messages the consumer rejected (duplicate id, missing vendor), with the reason; optional limit and offset.");
         group.MapGet("/sse/add", FollowAsync)
+            .RequireLongLivedPlace()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
             .WithSummary("Server-sent events, one per consumed messenger; send Last-Event-ID to resume after an event (0: from the beginning).");

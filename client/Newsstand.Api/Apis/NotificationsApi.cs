@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Api.Streaming;
 using Newsstand.Workloads;
 
@@ -14,6 +15,7 @@ internal static class NotificationsApi
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/ch08/notifications/sse", (TopicQuery topic, HttpContext context, StreamSubscriptions subscriptions, TimeProvider time) =>
                 ServerSentEvents.WriteAsync(context, Events(subscriptions, topic, context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time))
+            .RequireLongLivedPlace()
             .WithTags("Workloads: notifications")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()

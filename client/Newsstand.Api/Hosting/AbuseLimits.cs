@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Newsstand.Api.Binding;
@@ -56,16 +55,7 @@ internal sealed partial class AbuseLimits : IDisposable
     {
         public static Attempt Of(HttpContext context, string username) =>
             // All spellings of one username (case, surrounding spaces, Unicode form) share a window.
-            new(Usernames.Canonical(username), AddressKey(context.Connection.RemoteIpAddress));
-
-        /// <summary>IPv6 clients are counted by their /64 network: one host usually holds a whole /64.</summary>
-        private static string AddressKey(IPAddress? address) => address switch
-        {
-            null => "unknown",
-            { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
-            { AddressFamily: AddressFamily.InterNetworkV6 } => new IPAddress([.. address.GetAddressBytes()[..8], 0, 0, 0, 0, 0, 0, 0, 0]) + "/64",
-            _ => address.ToString(),
-        };
+            new(Usernames.Canonical(username), ClientAddress.Key(context.Connection.RemoteIpAddress));
     }
 
     internal static async ValueTask<object?> AdmitAsync<T>(EndpointFilterInvocationContext context, EndpointFilterDelegate next,

@@ -28,6 +28,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         AbuseLimits.AddTo(builder);
+        builder.AddLongLivedConnections();
         builder.AddMessengerFeed();
         builder.AddCustomerSockets();
         return builder;

@@ -28,6 +28,14 @@ public sealed class ConnectionLimitOptions
     [Range(1, 1024 * 1024)]
     public double MinRequestBodyDataRate { get; set; } = 1024;
 
+    /// <summary>Connections Kestrel holds open at once (HTTP/1.1 and HTTP/2 alike); beyond it new connections are refused.</summary>
+    [Range(1, 1_000_000)]
+    public long MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Connections upgraded to another protocol (WebSockets) at once; they no longer count in <see cref="MaxConnections"/>.</summary>
+    [Range(1, 1_000_000)]
+    public long MaxUpgradedConnections { get; set; } = 1_000;
+
     /// <summary>How long a request body may arrive slower than <see cref="MinRequestBodyDataRate"/> (Kestrel needs more than 1 s).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "00:01:00")]
     public TimeSpan DataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);

@@ -17,6 +17,8 @@ internal static class KestrelLimits
     private static void Apply(KestrelServerLimits limits, ConnectionLimitOptions options)
     {
         limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+        limits.MaxConcurrentConnections = options.MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = options.MaxUpgradedConnections;
         limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
         limits.KeepAliveTimeout = options.KeepAliveTimeout;
         limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
