@@ -20,6 +20,10 @@ if [ "${1:-}" = topic ]; then
   shift
   exec /usr/bin/python3 topic.py "$@"
 fi
+if [ "${1:-}" = flood ]; then
+  shift
+  exec /usr/bin/python3 flood.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"

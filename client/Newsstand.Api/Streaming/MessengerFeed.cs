@@ -79,6 +79,19 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
         }
     }
 
+    /// <summary>The consumers' progress, or null when the cluster cannot answer right now.</summary>
+    private async Task<PartitionProgress[]?> TryProgressAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProgressAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>One page of consumed messages from the log, read by at most <see cref="LongLivedOptions.CatchUpConcurrency"/> readers at once.</summary>
     private async Task<ConsumedMessage[]> ReadPageAsync(int partition, long after, CancellationToken cancellationToken)
     {
@@ -132,7 +145,11 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
                     continue;
                 }
                 checkedAt = feed._time.GetTimestamp();
-                var progress = await feed.ProgressAsync().WaitAsync(cancellationToken);
+                if (await feed.TryProgressAsync(cancellationToken) is not { } progress)
+                {
+                    // The cluster could not say (a silo is dying): compare at the next check.
+                    continue;
+                }
                 var missed = false;
                 for (var partition = 0; partition < Math.Min(_position.Count, progress.Length); partition++)
                 {

@@ -15,7 +15,7 @@ internal readonly record struct ServerSentEvent(string Id, string Event, string 
 /// the host stops, the answer ends cleanly at once (the client's event source reconnects, to another web
 /// client or after the restart), so a shutdown never waits for a feed.
 /// </summary>
-internal static class ServerSentEvents
+internal static partial class ServerSentEvents
 {
     public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(15);
 
@@ -66,6 +66,12 @@ internal static class ServerSentEvents
         {
             // The client fell too far behind: the answer ends, and it may reconnect (with Last-Event-ID where the feed supports it).
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The feed failed after the answer began (e.g. a silo died under a call): end it cleanly, so the client's
+            // event source reconnects (with Last-Event-ID where the feed supports it) instead of seeing a broken answer.
+            LogFeedFailed(context.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ServerSentEvents).FullName!), context.Request.Path, error);
+        }
         finally
         {
             // An enumerator cannot be disposed while a MoveNext is pending: the aborted token ends that wait first.
@@ -74,6 +80,17 @@ internal static class ServerSentEvents
             await enumerator.DisposeAsync();
         }
     }
+
+    private static void LogFeedFailed(ILogger? logger, PathString path, Exception error)
+    {
+        if (logger is not null)
+        {
+            LogFeedEnded(logger, path, error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The feed {Path} failed and its answer was ended; the client may resume.")]
+    private static partial void LogFeedEnded(ILogger logger, PathString path, Exception error);
 
     private static void Write(PipeWriter body, ServerSentEvent item)
     {

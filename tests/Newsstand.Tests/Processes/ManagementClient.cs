@@ -32,6 +32,14 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>Silo ports hosting an activation whose grain type contains <paramref name="type"/> and whose id contains <paramref name="key"/>.</summary>
+    public async Task<int[]> PortsHostingAsync(string type, string key)
+    {
+        var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return [.. statistics.Where(s => s.GrainType.Contains(type, StringComparison.Ordinal) && s.GrainId.ToString().Contains(key, StringComparison.Ordinal))
+            .Select(s => s.SiloAddress.Endpoint.Port).Distinct()];
+    }
+
     /// <summary>
     /// Deactivates every idle activation. The first silo to start warms every table owner before the
     /// others join; after this, the next calls place the grains across all silos.
