@@ -41,32 +41,19 @@ public sealed partial class KubernetesManifestTests
         var autoscaler = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
         Assert.Equal(("Deployment", Client), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
         Assert.Contains(rendered.All<V1Service>(), service => service.Metadata.Name == Client);
-        Assert.Contains(rendered.All<V1Deployment>(), deployment => deployment.Metadata.Name == "nsms-redis");
+        Assert.Contains(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-redis");
+        Assert.Single(rendered.All<V1Ingress>());
         Assert.Contains(rendered.All<V1NetworkPolicy>(), policy => policy.Spec.PodSelector.MatchLabels?["app.kubernetes.io/name"] == Silo);
         if (overlay == "dev")
         {
-            var postgres = Assert.Single(rendered.All<V1StatefulSet>());
+            var postgres = Assert.Single(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-postgres");
             Assert.NotEmpty(postgres.Spec.VolumeClaimTemplates);
         }
         else
         {
-            Assert.Empty(rendered.All<V1StatefulSet>());
+            Assert.DoesNotContain(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-postgres");
             Assert.Empty(rendered.All<V1Secret>());
         }
-    }
-
-    [Theory, MemberData(nameof(Overlays))]
-    public void EverySiloMountsOneSharedDataFolder(string overlay)
-    {
-        var rendered = RenderedOverlay.Render(overlay);
-        var pod = rendered.Deployment(Silo).Spec.Template.Spec;
-        var folder = rendered.Environment(rendered.Container(Silo))["Database__DataDirectory"].Value;
-
-        var mount = Assert.Single(rendered.Container(Silo).VolumeMounts, m => m.MountPath == folder);
-        var claim = Assert.Single(pod.Volumes, v => v.Name == mount.Name).PersistentVolumeClaim;
-        Assert.NotNull(claim);
-        var volume = Assert.Single(rendered.All<V1PersistentVolumeClaim>(), c => c.Metadata.Name == claim.ClaimName);
-        Assert.Contains("ReadWriteMany", volume.Spec.AccessModes);
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -189,7 +176,7 @@ public sealed partial class KubernetesManifestTests
     [InlineData("client/Dockerfile", Client)]
     public void TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
     {
-        var lines = File.ReadAllLines(Path.Combine(Processes.BuiltHosts.RepositoryRoot, dockerfile)).Select(line => line.Trim()).ToList();
+        var lines = File.ReadAllLines(Infrastructure.Repository.PathOf(dockerfile)).Select(line => line.Trim()).ToList();
         var finalStage = lines.Skip(lines.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
         var container = RenderedOverlay.Render("prod").Container(deployment);
 
@@ -209,7 +196,7 @@ public sealed partial class KubernetesManifestTests
     [InlineData("client/Dockerfile", "client/Newsstand.Client/Newsstand.Client.csproj")]
     public void EachImageCopiesEveryProjectItsHostBuildsFrom(string dockerfile, string host)
     {
-        var root = Processes.BuiltHosts.RepositoryRoot;
+        var root = Infrastructure.Repository.Root;
         var copies = File.ReadAllLines(Path.Combine(root, dockerfile)).Where(line => line.TrimStart().StartsWith("COPY ", StringComparison.Ordinal)).ToList();
         var projects = new HashSet<string>();
         var pending = new Stack<string>([Path.GetFullPath(Path.Combine(root, host))]);

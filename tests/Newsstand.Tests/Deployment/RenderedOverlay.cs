@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
-using Newsstand.Tests.Processes;
+using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Deployment;
 
@@ -11,17 +11,21 @@ namespace Newsstand.Tests.Deployment;
 /// </summary>
 internal sealed class RenderedOverlay
 {
-    private RenderedOverlay(string name, IReadOnlyList<object> objects)
+    private RenderedOverlay(string name, IReadOnlyList<object> objects, string warnings)
     {
         Name = name;
         Objects = objects;
+        Warnings = warnings;
     }
 
     public string Name { get; }
 
+    /// <summary>What kustomize printed on stderr while rendering (deprecated fields, for instance).</summary>
+    public string Warnings { get; }
+
     public IReadOnlyList<object> Objects { get; }
 
-    public static string OverlaysFolder => Path.Combine(BuiltHosts.RepositoryRoot, "k8s", "overlays");
+    public static string OverlaysFolder => Repository.PathOf("k8s", "overlays");
 
     public IEnumerable<T> All<T>() => Objects.OfType<T>();
 
@@ -79,7 +83,7 @@ internal sealed class RenderedOverlay
             throw new TimeoutException($"kubectl kustomize {overlay} did not finish.");
         }
         Assert.True(kubectl.ExitCode == 0, $"kubectl kustomize k8s/overlays/{overlay} failed: {errors.Result}");
-        return new RenderedOverlay(overlay, KubernetesYaml.LoadAllFromString(output.Result, strict: true));
+        return new RenderedOverlay(overlay, KubernetesYaml.LoadAllFromString(output.Result, strict: true), errors.Result);
     }
 
     private T Single<T>(Func<T, bool> match, string name)
