@@ -32,9 +32,9 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(["dev", "prod"], Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Select(Path.GetFileName).Order());
 
     [Theory, MemberData(nameof(Overlays))]
-    public void TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
+    public async Task TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         Assert.Equal(3, rendered.Deployment(Silo).Spec.Replicas);
         Assert.Single(rendered.All<V1PodDisruptionBudget>(), pdb => pdb.Metadata.Name == Silo);
@@ -57,9 +57,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void SelectorsAndServicePortsMatchThePods(string overlay)
+    public async Task SelectorsAndServicePortsMatchThePods(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var pods = rendered.PodTemplates().ToList();
 
         foreach (var deployment in rendered.All<V1Deployment>())
@@ -93,9 +93,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void PortsAndProbesAreTheOnesTheHostsServe(string overlay)
+    public async Task PortsAndProbesAreTheOnesTheHostsServe(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         var silo = rendered.Container(Silo);
         var siloEnvironment = rendered.Environment(silo);
@@ -111,9 +111,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void EveryVariableTheManifestsSetIsAKeyTheCodeReads(string overlay)
+    public async Task EveryVariableTheManifestsSetIsAKeyTheCodeReads(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) })
         {
@@ -128,9 +128,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void EveryRequiredKeyIsSetAndTheHostsAcceptTheirConfiguration(string overlay)
+    public async Task EveryRequiredKeyIsSetAndTheHostsAcceptTheirConfiguration(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var silo = Configuration(rendered.Environment(rendered.Container(Silo)));
         var client = Configuration(rendered.Environment(rendered.Container(Client)));
 
@@ -153,9 +153,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
+    public async Task SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         foreach (var deployment in new[] { Silo, Client })
         {
             var environment = rendered.Environment(rendered.Container(deployment));
@@ -174,11 +174,11 @@ public sealed partial class KubernetesManifestTests
     [Theory]
     [InlineData("silo/Dockerfile", Silo)]
     [InlineData("client/Dockerfile", Client)]
-    public void TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
+    public async Task TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
     {
         var lines = File.ReadAllLines(Infrastructure.Repository.PathOf(dockerfile)).Select(line => line.Trim()).ToList();
         var finalStage = lines.Skip(lines.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
-        var container = RenderedOverlay.Render("prod").Container(deployment);
+        var container = (await RenderedOverlay.RenderAsync("prod")).Container(deployment);
 
         Assert.True(lines.Count(line => line.StartsWith("FROM ", StringComparison.Ordinal)) >= 2, "Multi-stage build expected.");
         Assert.Contains(finalStage, line => line.StartsWith("USER ", StringComparison.Ordinal) && !line.EndsWith(" root", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));

@@ -17,17 +17,17 @@ public sealed class StockClusterTests
     public static TheoryData<string> Overlays() => KubernetesManifestTests.Overlays();
 
     [Theory, MemberData(nameof(Overlays))]
-    public void KustomizeRendersTheOverlayWithoutAWarning(string overlay)
+    public async Task KustomizeRendersTheOverlayWithoutAWarning(string overlay)
     {
-        var warnings = RenderedOverlay.Render(overlay).Warnings.Trim();
+        var warnings = (await RenderedOverlay.RenderAsync(overlay)).Warnings.Trim();
 
         Assert.True(warnings.Length == 0, $"kubectl kustomize k8s/overlays/{overlay} warned:\n{warnings}");
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void NoVolumeIsSharedBetweenPodsAndTheSiloDataFolderIsScratchSpace(string overlay)
+    public async Task NoVolumeIsSharedBetweenPodsAndTheSiloDataFolderIsScratchSpace(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         var claims = rendered.All<V1PersistentVolumeClaim>().Select(claim => claim.Spec)
             .Concat(rendered.All<V1StatefulSet>().SelectMany(set => set.Spec.VolumeClaimTemplates ?? []).Select(claim => claim.Spec));
@@ -40,9 +40,9 @@ public sealed class StockClusterTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void RedisKeepsItsAppendOnlyFileOnItsOwnVolumeBehindAPasswordFromASecret(string overlay)
+    public async Task RedisKeepsItsAppendOnlyFileOnItsOwnVolumeBehindAPasswordFromASecret(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var redis = Assert.Single(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-redis");
         var container = redis.Spec.Template.Spec.Containers.Single();
         var arguments = Arguments(container.Args);
@@ -72,9 +72,9 @@ public sealed class StockClusterTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void TheApiIsServedThroughAnIngressWithTlsFromASecret(string overlay)
+    public async Task TheApiIsServedThroughAnIngressWithTlsFromASecret(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var ingress = Assert.Single(rendered.All<V1Ingress>());
 
         var tlsHosts = ingress.Spec.Tls.SelectMany(tls => tls.Hosts).ToHashSet();
@@ -92,9 +92,9 @@ public sealed class StockClusterTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void TheAutoscalerAloneOwnsTheReplicaCountOfWhatItScales(string overlay)
+    public async Task TheAutoscalerAloneOwnsTheReplicaCountOfWhatItScales(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         foreach (var autoscaler in rendered.All<V2HorizontalPodAutoscaler>())
         {
@@ -106,9 +106,9 @@ public sealed class StockClusterTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void OurImagesAreTheOnesTheOverlaysImagesEntryNames(string overlay)
+    public async Task OurImagesAreTheOnesTheOverlaysImagesEntryNames(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var images = ImagesEntry(overlay);
 
         foreach (var deployment in new[] { "nsms-silo", "nsms-client" })
@@ -121,9 +121,9 @@ public sealed class StockClusterTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void TheDashboardPortAdmitsOnlyPodsOrNamespacesLabelledForOperations(string overlay)
+    public async Task TheDashboardPortAdmitsOnlyPodsOrNamespacesLabelledForOperations(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var policies = rendered.All<V1NetworkPolicy>()
             .Where(policy => policy.Spec.PodSelector.MatchLabels?["app.kubernetes.io/name"] == "nsms-silo").ToList();
         var admin = rendered.Container("nsms-silo").Ports.Single(port => port.Name == "admin");

@@ -13,7 +13,7 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         var host = Host.CreateDefaultBuilder()
             .UseOrleansClient(client =>
             {
-                client.UseRedisClustering($"127.0.0.1:{cluster.RedisPort}")
+                client.UseRedisClustering(cluster.RedisConnection)
                     .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 configure?.Invoke(client);
             })
