@@ -16,7 +16,7 @@ public sealed class ClusterClientOptions : IValidatableObject
     public const int DefaultGatewayPort = 30000;
 
     /// <summary>Gateway ports of silos on this machine (localhost clustering); none configured means the default silo's.</summary>
-    // No initializer: the configuration binder appends to an existing array instead of replacing it.
+    // Empty, never the default port: the configuration binder appends to an existing array instead of replacing it.
     public int[] GatewayPorts { get; set; } = [];
 
     /// <summary>
