@@ -20,6 +20,7 @@ internal static class ClusteringExtensions
             // Redis may come up after the silo (Kubernetes starts both at once): keep retrying instead of failing.
             redis.AbortOnConnectFail = false;
             silo.UseRedisClustering(options => options.ConfigurationOptions = redis)
+                .AddMembershipTableKeeper()
                 .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId))
                 .Configure<EndpointOptions>(options =>
                 {

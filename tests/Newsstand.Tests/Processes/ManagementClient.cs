@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Newsstand.Tests.Infrastructure;
 using Orleans.Configuration;
 
 namespace Newsstand.Tests.Processes;
@@ -22,6 +24,20 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         return new ManagementClient(host);
     }
 
+    /// <summary>
+    /// Connects to one silo's gateway only: the management grain is a stateless worker, so it answers from that
+    /// silo's own membership view.
+    /// </summary>
+    public static async Task<ManagementClient> ConnectToGatewayAsync(ProcessCluster cluster, SiloProcess silo)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .UseOrleansClient(client => client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort))
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId)))
+            .Build();
+        await host.StartAsync();
+        return new ManagementClient(host);
+    }
+
     /// <summary>Our grain activations (types under <c>Newsstand.</c>) per silo port.</summary>
     public async Task<Dictionary<int, int>> NewsstandActivationsAsync()
     {
@@ -39,7 +55,6 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     public Task ReplaceIdleActivationsAsync() =>
         host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
     /// <summary>The silos the cluster's membership holds active, by silo port.</summary>
     public async Task<int[]> ActiveSiloPortsAsync()
     {
@@ -47,6 +62,7 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         return [.. hosts.Keys.Select(silo => silo.Endpoint.Port).Order()];
     }
 
+    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
     public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
     {
         var grains = host.Services.GetRequiredService<IGrainFactory>();
