@@ -1,39 +1,26 @@
-using Newsstand.Client.Apis;
+using Newsstand.Api.Hosting;
 using Newsstand.Client.Hosting;
 using Newsstand.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-if (await HostStartup.CheckAsync("web client", () =>
-    {
-        PortCheck.EnsureWebPortsFree(builder.Configuration);
-        builder.AddHttpEndpoints();
-        builder.AddNewsstandClusterClient();
-    }) is { } refused)
+var app = await builder.BuildAsync("web client", builder =>
 {
-    return refused;
+    PortCheck.EnsureWebPortsFree(builder.Configuration);
+    builder.AddHttpEndpoints();
+    builder.AddNewsstandClusterClient();
+    builder.AddClientTelemetry();
+    builder.AddNewsstandApi();
+    builder.AddGrainHealthCheck();
+});
+if (app is null)
+{
+    return HostStartup.CannotStart;
 }
-builder.AddClientTelemetry();
-builder.AddNewsstandApi();
-builder.AddGrainHealthCheck();
-builder.AddMessengerFeed();
-builder.AddCustomerSockets();
 
-var app = builder.Build();
-
-app.UseNewsstandErrors();
-app.UseCustomerSockets();
-app.MapNewsstandDocs();
+app.UseNewsstandApi();
 app.MapNewsstandHealth();
-app.MapLoginApi();
-app.MapRecordsApi();
-app.MapAdminWorkloadsApi();
-app.MapBillingWorkloadsApi();
-app.MapSalesQuotaApi();
-app.MapSubscriptionWorkloadsApi();
-app.MapNotificationsApi();
-app.MapMessengerTopicApi();
-app.MapCustomerSocketApi();
+app.MapNewsstandApi();
 
 return await app.RunUntilStoppedAsync("web client", "Stop that process or set Urls (or HttpEndpoints__*Port) to a free port.");
 

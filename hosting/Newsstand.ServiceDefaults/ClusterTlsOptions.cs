@@ -24,7 +24,7 @@ public sealed class ClusterTlsOptions
     /// <summary>The configured cluster certificate, or null when TLS is off; an unreadable file stops the start naming the key.</summary>
     public static X509Certificate2? LoadCertificate(IConfiguration configuration)
     {
-        var options = configuration.GetSection(SectionName).Get<ClusterTlsOptions>() ?? new();
+        var options = Settings.Read<ClusterTlsOptions>(configuration, SectionName);
         return options.Enabled
             ? CertificateFiles.LoadWithPrivateKey(options.CertificatePath!, options.CertificatePassword, $"{SectionName}:{nameof(CertificatePath)}")
             : null;

@@ -3,18 +3,17 @@ using Newsstand.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-if (await HostStartup.CheckAsync("silo", () =>
-    {
-        PortCheck.EnsureWebPortsFree(builder.Configuration);
-        builder.AddNewsstandSilo();
-        builder.AddProfileKeyProtection();
-        builder.AddDashboardAccess();
-    }) is { } refused)
+var app = await builder.BuildAsync("silo", builder =>
 {
-    return refused;
+    PortCheck.EnsureWebPortsFree(builder.Configuration);
+    builder.AddNewsstandSilo();
+    builder.AddProfileKeyProtection();
+    builder.AddDashboardAccess();
+});
+if (app is null)
+{
+    return HostStartup.CannotStart;
 }
-
-var app = builder.Build();
 
 app.MapNewsstandHealth();
 app.MapNewsstandDashboard();

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Newsstand.Hosting;
 using Orleans.Configuration;
 
@@ -14,9 +12,10 @@ internal static class ClusteringExtensions
     /// <summary>The Orleans client; it keeps retrying until a gateway answers, so start order does not matter.</summary>
     public static WebApplicationBuilder AddNewsstandClusterClient(this WebApplicationBuilder builder)
     {
-        var cluster = Read(builder.Configuration);
+        // Read and checked before UseOrleansClient needs it: a bad key stops the start with a message naming it.
+        var cluster = Settings.Read<ClusterClientOptions>(builder.Configuration, ClusterClientOptions.SectionName);
         var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
-        builder.Services.AddOptions<ClusterClientOptions>().BindConfiguration(ClusterClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSettings<ClusterClientOptions>(ClusterClientOptions.SectionName);
         builder.UseOrleansClient(client =>
         {
             if (cluster.UsesRedis)
@@ -37,19 +36,7 @@ internal static class ClusteringExtensions
             // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.
             client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(MessagingSection));
         });
-        builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         return builder;
-    }
-
-    // Validated before UseOrleansClient reads it: a bad key stops the start with a message naming it.
-    private static ClusterClientOptions Read(ConfigurationManager configuration)
-    {
-        var cluster = new ClusterClientOptions();
-        configuration.GetSection(ClusterClientOptions.SectionName).Bind(cluster);
-        var results = new List<ValidationResult>();
-        return Validator.TryValidateObject(cluster, new ValidationContext(cluster), results, validateAllProperties: true)
-            ? cluster
-            : throw new OptionsValidationException(ClusterClientOptions.SectionName, typeof(ClusterClientOptions), results.Select(result => $"{ClusterClientOptions.SectionName}: {result.ErrorMessage}"));
     }
 
     private static async Task<bool> RetryConnectingAsync(Exception exception, CancellationToken cancellationToken)

@@ -22,10 +22,10 @@ public static class NewsstandSiloExtensions
     {
         silo.AddMemoryStreams(ProviderNames.Streams).AddMemoryGrainStorage(ProviderNames.PubSubStore);
         var services = silo.Services;
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TableOptions>().BindConfiguration(TableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<DatabaseOptions>(DatabaseOptions.SectionName);
+        services.AddSettings<HashingOptions>(HashingOptions.SectionName);
+        services.AddSettings<TableOptions>(TableOptions.SectionName);
+        services.AddSettings<TopicOptions>(TopicOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
         {

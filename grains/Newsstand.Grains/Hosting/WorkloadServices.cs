@@ -15,8 +15,8 @@ internal static class WorkloadServices
 
     public static IServiceCollection AddWorkloads(this IServiceCollection services)
     {
-        services.AddOptions<PayableTotalOptions>().BindConfiguration(PayableTotalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SubscriptionMonitorOptions>().BindConfiguration(SubscriptionMonitorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PayableTotalOptions>(PayableTotalOptions.SectionName);
+        services.AddSettings<SubscriptionMonitorOptions>(SubscriptionMonitorOptions.SectionName);
         // The key ring lives in the system of record: every silo of a cluster encrypts and decrypts with the same keys.
         services.AddSingleton<DatabaseKeyRing>();
         services.AddDataProtection().SetApplicationName(DataProtectionApplication);

@@ -1,7 +1,6 @@
 using System.Net;
 using Newsstand.Hosting;
 using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace Newsstand.Silo.Hosting;
 
@@ -16,9 +15,7 @@ internal static class ClusteringExtensions
         var advertised = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : null;
         if (cluster.UsesRedis)
         {
-            var redis = ConfigurationOptions.Parse(cluster.RedisClustering!);
-            // Redis may come up after the silo (Kubernetes starts both at once): keep retrying instead of failing.
-            redis.AbortOnConnectFail = false;
+            var redis = RedisConnection.Parse(cluster.RedisClustering!);
             silo.UseRedisClustering(options => options.ConfigurationOptions = redis)
                 .AddMembershipTableKeeper()
                 .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId))

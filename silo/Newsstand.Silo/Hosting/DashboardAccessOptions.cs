@@ -37,15 +37,15 @@ public sealed partial class DashboardAccessOptions : IValidatableObject
         }
         if (ParseAdminUrl(AdminUrl) is null)
         {
-            yield return new($"'{AdminUrl}' is not an http(s) URL with a port, e.g. http://+:8101.", [nameof(AdminUrl)]);
+            yield return new("is not an http(s) URL with a port, e.g. http://+:8101.", [nameof(AdminUrl)]);
         }
         if (!HasCredentials)
         {
-            yield return new($"{SectionName}:{nameof(AdminUrl)} is set, so {SectionName}:{nameof(Username)} and {SectionName}:{nameof(Password)} are required.", [nameof(Username), nameof(Password)]);
+            yield return new($"is required, with {SectionName}:{nameof(Password)}, when {SectionName}:{nameof(AdminUrl)} is set.", [nameof(Username), nameof(Password)]);
         }
         else if (Password!.Length < MinPasswordLength)
         {
-            yield return new($"The dashboard password must have at least {MinPasswordLength} characters.", [nameof(Password)]);
+            yield return new($"must have at least {MinPasswordLength} characters.", [nameof(Password)]);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -19,8 +18,8 @@ internal static class DashboardExtensions
 
     public static WebApplicationBuilder AddDashboardAccess(this WebApplicationBuilder builder)
     {
-        var access = Read(builder.Configuration);
-        builder.Services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var access = Settings.Read<DashboardAccessOptions>(builder.Configuration, DashboardAccessOptions.SectionName);
+        builder.Services.AddSettings<DashboardAccessOptions>(DashboardAccessOptions.SectionName);
         if (!string.IsNullOrWhiteSpace(access.AdminUrl))
         {
             // The admin listener comes on top of the silo's own URLs (health, loopback).
@@ -40,15 +39,6 @@ internal static class DashboardExtensions
     {
         app.MapOrleansDashboard(RoutePrefix).RequireAuthorization(Policy);
         return app;
-    }
-
-    private static DashboardAccessOptions Read(ConfigurationManager configuration)
-    {
-        var access = configuration.GetSection(DashboardAccessOptions.SectionName).Get<DashboardAccessOptions>() ?? new();
-        var results = new List<ValidationResult>();
-        return Validator.TryValidateObject(access, new ValidationContext(access), results, validateAllProperties: true)
-            ? access
-            : throw new StartupCheckException("Invalid dashboard configuration: " + string.Join(" ", results.Select(result => result.ErrorMessage)));
     }
 
     private sealed class DashboardAccessRequirement : IAuthorizationRequirement;

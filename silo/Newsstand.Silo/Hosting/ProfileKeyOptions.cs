@@ -25,7 +25,7 @@ internal static class ProfileKeyProtection
     /// <summary>Encrypts the key ring with the configured certificate; an unreadable file stops the start naming the key.</summary>
     public static WebApplicationBuilder AddProfileKeyProtection(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(ProfileKeyOptions.SectionName).Get<ProfileKeyOptions>() ?? new();
+        var options = Settings.Read<ProfileKeyOptions>(builder.Configuration, ProfileKeyOptions.SectionName);
         if (string.IsNullOrWhiteSpace(options.CertificatePath))
         {
             return builder;

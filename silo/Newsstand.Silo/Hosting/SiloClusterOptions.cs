@@ -1,21 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Newsstand.Hosting;
 
 namespace Newsstand.Silo.Hosting;
 
 /// <summary>
 /// How this silo joins its cluster (section <c>Orleans</c>). The defaults form a one-machine cluster
-/// (localhost clustering); <see cref="RedisClustering"/> switches to Redis clustering.
+/// (localhost clustering); <see cref="ClusterIdentityOptions.RedisClustering"/> switches to Redis clustering.
 /// </summary>
-public sealed class SiloClusterOptions
+public sealed class SiloClusterOptions : ClusterIdentityOptions
 {
-    public const string SectionName = "Orleans";
-
-    [Required]
-    public string ClusterId { get; set; } = "nsms";
-
-    [Required]
-    public string ServiceId { get; set; } = "nsms";
-
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
@@ -32,14 +26,21 @@ public sealed class SiloClusterOptions
     [MaxLength(200)]
     public string? SiloName { get; set; }
 
-    /// <summary>
-    /// A StackExchange.Redis connection string (e.g. <c>127.0.0.1:6379</c>). Set: silos and clients find
-    /// each other through Redis; unset: localhost clustering (one machine, one silo). Not
-    /// <c>Orleans:Clustering</c>: Orleans reads that section itself and expects a provider type there.
-    /// </summary>
-    public string? RedisClustering { get; set; }
-
-    public bool UsesRedis => !string.IsNullOrWhiteSpace(RedisClustering);
-
     public string EffectiveSiloName => string.IsNullOrWhiteSpace(SiloName) ? $"{Environment.MachineName}-{SiloPort}" : SiloName;
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SiloPort == GatewayPort)
+        {
+            yield return new($"must differ from {SectionName}:{nameof(GatewayPort)} (both are {SiloPort}).", [nameof(SiloPort)]);
+        }
+        if (AdvertisedAddress is not null && !IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new("is not an IP address.", [nameof(AdvertisedAddress)]);
+        }
+        foreach (var result in base.Validate(validationContext))
+        {
+            yield return result;
+        }
+    }
 }

@@ -16,11 +16,10 @@ internal static class SiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddNewsstandSilo(this WebApplicationBuilder builder)
     {
-        var cluster = SiloClusterOptionsValidator.Read(builder.Configuration);
+        var cluster = Settings.Read<SiloClusterOptions>(builder.Configuration, SiloClusterOptions.SectionName);
         ClusteringExtensions.EnsurePortsFree(cluster);
         var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
-        builder.Services.AddOptions<SiloClusterOptions>().BindConfiguration(SiloClusterOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SiloClusterOptions>, SiloClusterOptionsValidator>();
+        builder.Services.AddSettings<SiloClusterOptions>(SiloClusterOptions.SectionName);
         builder.UseOrleans(silo =>
         {
             silo.UseNewsstandClustering(cluster, builder.Configuration)

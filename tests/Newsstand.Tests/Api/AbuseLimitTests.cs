@@ -81,16 +81,6 @@ public sealed class AbuseLimitTests(ClusterFixture fixture)
         Assert.DoesNotContain(logins, l => (int)l!["id"]! is var id && (id == limitedId || id == overId));
     }
 
-    [Fact]
-    public async Task TheLimitsAreValidatedWhenTheClientStarts()
-    {
-        await using var web = fixture.CreateWebClient(("AbuseLimits:VerifyPerUsername:Permits", "0"));
-
-        var error = Assert.ThrowsAny<Exception>(() => web.CreateClient());
-
-        Assert.Contains("VerifyPerUsername", error.ToString(), StringComparison.Ordinal);
-    }
-
     private static Task<HttpResponseMessage> Verify(HttpClient http, string username) =>
         http.PostAsync("/ch08/login/verify", new JsonObject { ["username"] = username, ["password"] = "guessed-password" });
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Newsstand.Client.Sockets;
+using Newsstand.Api.Sockets;
 using Newsstand.Grains;
 using Newsstand.Records;
 using Newsstand.Tests.Infrastructure;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Newsstand.Client.Streaming;
+using Newsstand.Api.Streaming;
 
 namespace Newsstand.Tests.Api;
 

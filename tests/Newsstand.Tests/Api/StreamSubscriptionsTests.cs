@@ -1,4 +1,4 @@
-using Newsstand.Client.Streaming;
+using Newsstand.Api.Streaming;
 using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;

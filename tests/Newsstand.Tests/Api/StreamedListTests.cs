@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Newsstand.Client.Apis;
+using Newsstand.Api.Apis;
 using Newsstand.Records;
 
 namespace Newsstand.Tests.Api;

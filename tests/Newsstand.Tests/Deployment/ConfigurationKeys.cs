@@ -1,5 +1,6 @@
 extern alias silo;
 using System.Reflection;
+using Newsstand.Api.Hosting;
 using Newsstand.Client.Hosting;
 using Newsstand.Data;
 using Newsstand.Hosting;

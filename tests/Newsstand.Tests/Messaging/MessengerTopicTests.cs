@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Newsstand.Client.Streaming;
+using Newsstand.Api.Streaming;
 using Newsstand.Data;
 using Newsstand.Grains;
 using Newsstand.Messaging;

@@ -108,6 +108,8 @@ public sealed class HostStartTests
     [InlineData("Dashboard__AdminUrl", "http://127.0.0.1:1", "Dashboard:Username")]
     [InlineData("Orleans__Tls__CertificatePath", "/nonexistent/cluster.pfx", "Orleans:Tls:CertificatePath")]
     [InlineData("ProfileKeys__CertificatePath", "/nonexistent/keys.pfx", "ProfileKeys:CertificatePath")]
+    [InlineData("Tables__ChunkIdleAge", "soon", "Tables:ChunkIdleAge")]
+    [InlineData("Hashing__Iterations", "10", "Hashing:Iterations")]
     public async Task SiloDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
     {
         var settings = SiloSettings();
@@ -118,6 +120,32 @@ public sealed class HostStartTests
         Assert.Equal(2, exitCode);
         Assert.Contains("The silo cannot start", output, StringComparison.Ordinal);
         Assert.Contains(named, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Orleans__GatewayPorts__0", "abc", "Orleans:GatewayPorts:0")]
+    [InlineData("Orleans__GatewayPorts__0", "70000", "Orleans:GatewayPorts")]
+    [InlineData("Orleans__RedisClustering", "127.0.0.1:6379,nosuchoption=1", "Orleans:RedisClustering")]
+    [InlineData("HeavyRequests__ShedPause", "abc", "HeavyRequests:ShedPause")]
+    [InlineData("AbuseLimits__VerifyPerUsername__Permits", "0", "AbuseLimits:VerifyPerUsername:Permits")]
+    [InlineData("ConnectionLimits__KeepAliveTimeout", "00:00:00", "ConnectionLimits:KeepAliveTimeout")]
+    [InlineData("HttpEndpoints__HttpsPort", "8443", "HttpEndpoints:CertificatePath")]
+    public async Task WebClientDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{BuiltHosts.FreePort()}",
+            ["Orleans__GatewayPorts__0"] = BuiltHosts.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        settings[variable] = value;
+
+        await using var client = HostProcess.Start("client", BuiltHosts.Client, settings);
+        var exitCode = await client.Exited.WaitAsync(ExitTimeout);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"The web client cannot start: ", client.Output, StringComparison.Ordinal);
+        Assert.Contains(named, client.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", client.Output, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> SiloSettings() => new()

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Binding;
+using Newsstand.Grains;
+using Newsstand.Workloads;
+
+namespace Newsstand.Api.Apis;
+
+/// <summary>Workloads over admins: the billing sheet pipeline and the encrypted profiles (with the way back).</summary>
+internal static class AdminWorkloadsApi
+{
+    public static RouteGroupBuilder MapAdminWorkloadsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/ch08/admin").WithTags("Workloads: admins");
+
+        group.MapGet("/billing/all", (IGrainFactory grains) =>
+                TypedResults.Ok(grains.GetGrain<IAdminBillingSheetGrain>(Guid.NewGuid()).BuildAsync()))
+            .Produces<AdminBillingEntry[]>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Every admin with each of its billings (billing null for an admin without), built by a producer/consumer pipeline of grains and streamed.");
+
+        group.MapGet("/login/list/enc", async Task<Ok<EncryptedProfiles>> (IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IProfileEncryptionGrain>(0).EncryptAllAsync()))
+            .WithSummary("Every admin's profile (admin fields and username), encrypted with authenticated encryption; fresh ciphertexts on every call.");
+
+        group.MapPost("/login/dec", async Task<Ok<AdminProfile>> (JsonBody<ProfileTokenBody> body, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<IProfileEncryptionGrain>(0).DecryptAsync(body.Value.Token)))
+            .Accepts<ProfileTokenBody>("application/json")
+            .ProducesValidationProblem()
+            .WithSummary("Decrypts a profile token of /ch08/admin/login/list/enc; an altered or foreign token answers 400.");
+
+        return group;
+    }
+}

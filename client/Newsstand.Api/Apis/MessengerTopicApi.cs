@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsstand.Api.Binding;
+using Newsstand.Api.Streaming;
+using Newsstand.Grains;
+using Newsstand.Records;
+
+namespace Newsstand.Api.Apis;
+
+/// <summary>
+/// The original's Kafka routes on our durable topic: publish a messenger (committed to the log before the
+/// answer), list the messages the consumer rejected, and follow consumption as server-sent events.
+/// </summary>
+internal static class MessengerTopicApi
+{
+    /// <summary>The live feed's reader service (and the clock its heartbeats use).</summary>
+    public static WebApplicationBuilder AddMessengerFeed(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MessengerFeed>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapMessengerTopicApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/ch08/messenger").WithTags("Messenger topic");
+
+        group.MapPost("/kafka/send", SendAsync)
+            .Accepts<MessengerRecord>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
+        group.MapGet("/kafka/failed", FailedAsync)
+            .ProducesValidationProblem()
+            .WithSummary("Messages the consumer rejected (duplicate id, missing vendor), with the reason; optional limit and offset.");
+        group.MapGet("/sse/add", FollowAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
+            .WithSummary("Server-sent events, one per consumed messenger; send Last-Event-ID to resume after an event (0: from the beginning).");
+
+        return group;
+    }
+
+    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, IGrainFactory grains)
+    {
+        await grains.MessengerTopic().SendAsync(body.Value);
+        return TypedResults.Ok(new SentAnswer("messenger details sent"));
+    }
+
+    private static async Task<Ok<FailedMessage[]>> FailedAsync(PageQuery query, IGrainFactory grains)
+    {
+        var failed = await grains.MessengerTopic().ReadFailedAsync(query.Page);
+        return TypedResults.Ok(failed.Select(m => new FailedMessage(m.Partition, m.Sequence, m.Reason ?? "", m.ReceivedAt,
+            JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
+    }
+
+    private static async Task FollowAsync(LastEventIdHeader resume, HttpContext context, MessengerFeed feed, TimeProvider time)
+    {
+        await using var reader = await feed.OpenAsync(resume.Position);
+        await ServerSentEvents.WriteAsync(context, reader.ReadAsync(context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time);
+    }
+
+    internal sealed record SentAnswer(string Content);
+
+    /// <summary>A rejected message: where it is in the log, why it was rejected, when the topic received it, and the messenger.</summary>
+    internal sealed record FailedMessage(int Partition, long Sequence, string Reason, DateTimeOffset ReceivedAt, JsonElement Messenger);
+}

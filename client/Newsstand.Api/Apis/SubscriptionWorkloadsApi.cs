@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Binding;
+using Newsstand.Grains;
+using Newsstand.Workloads;
+
+namespace Newsstand.Api.Apis;
+
+/// <summary>Workloads over subscriptions: the dated reactive filter and the periodic total monitor.</summary>
+internal static class SubscriptionWorkloadsApi
+{
+    public static RouteGroupBuilder MapSubscriptionWorkloadsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/ch08/subscription").WithTags("Workloads: subscriptions");
+
+        group.MapPost("/dated", async Task<Ok<IReadOnlyList<string>>> (DateRangeQuery range, IGrainFactory grains) =>
+                TypedResults.Ok(await grains.GetGrain<ISubscriptionDatedGrain>(0).FilterAsync(range.MinDate, range.MaxDate)))
+            .ProducesValidationProblem()
+            .WithSummary("Subscriptions purchased from min_date to max_date (both included) as \"<branch> <price*qty> <date_purchased>\".");
+        group.MapGet("/monitor/total", async Task<Ok<ContentAnswer>> (IGrainFactory grains) =>
+            {
+                await Monitor(grains).StartAsync();
+                return TypedResults.Ok(new ContentAnswer("Background task created."));
+            })
+            .WithSummary("Starts the monitor that publishes the total amount sold (sum of price*qty) every period on the notifications feed (topic monitor); never a second one.");
+        group.MapGet("/monitor", async Task<Ok<MonitorStatus>> (IGrainFactory grains) => TypedResults.Ok(await Monitor(grains).GetStatusAsync()))
+            .WithSummary("The monitor: running or stopped, its period, and the latest total with its time.");
+        group.MapDelete("/monitor", async Task<Ok<MonitorStatus>> (IGrainFactory grains) =>
+            {
+                var monitor = Monitor(grains);
+                await monitor.StopAsync();
+                return TypedResults.Ok(await monitor.GetStatusAsync());
+            })
+            .WithSummary("Stops the monitor (it stays stopped across restarts until started again).");
+
+        return group;
+    }
+
+    private static ISubscriptionMonitorGrain Monitor(IGrainFactory grains) => grains.GetGrain<ISubscriptionMonitorGrain>(0);
+}

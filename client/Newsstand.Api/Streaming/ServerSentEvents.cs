@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace Newsstand.Api.Streaming;
+
+/// <summary>One server-sent event: its <c>id</c>, its <c>event</c> name, its <c>data</c> (JSON, possibly several lines) and an optional <c>retry</c>.</summary>
+internal readonly record struct ServerSentEvent(string Id, string Event, string Data, int? RetryMilliseconds = null);
+
+/// <summary>
+/// Writes a <c>text/event-stream</c> answer: each event as it arrives, a comment line as a heartbeat when
+/// nothing arrived for a while (so proxies and clients keep the connection), and nothing more once the
+/// client has gone: the events' enumerator is disposed, which ends whatever subscription feeds it. When
+/// the host stops, the answer ends cleanly at once (the client's event source reconnects, to another web
+/// client or after the restart), so a shutdown never waits for a feed.
+/// </summary>
+internal static class ServerSentEvents
+{
+    public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(15);
+
+    public static async Task WriteAsync(HttpContext context, IAsyncEnumerable<ServerSentEvent> events, TimeSpan heartbeat, TimeProvider time)
+    {
+        var response = context.Response;
+        // The answer ends when the client leaves, or (cleanly, so the client reconnects elsewhere) when the host stops.
+        var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var aborted = ending.Token;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // Asks reverse proxies (nginx and the like) not to hold events back.
+        response.Headers["X-Accel-Buffering"] = "no";
+        var body = response.BodyWriter;
+        await body.FlushAsync(aborted);
+
+        var enumerator = events.GetAsyncEnumerator(aborted);
+        var next = Task.FromResult(false);
+        try
+        {
+            next = enumerator.MoveNextAsync().AsTask();
+            while (true)
+            {
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                var delay = Task.Delay(heartbeat, time, beat.Token);
+                if (await Task.WhenAny(next, delay) == delay)
+                {
+                    body.Write(": heartbeat\n\n"u8);
+                    await body.FlushAsync(aborted);
+                    continue;
+                }
+                await beat.CancelAsync();
+                if (!await next)
+                {
+                    return;
+                }
+                Write(body, enumerator.Current);
+                await body.FlushAsync(aborted);
+                next = enumerator.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away, or the host is stopping: the answer ends here.
+        }
+        catch (SlowReaderException)
+        {
+            // The client fell too far behind: the answer ends, and it may reconnect (with Last-Event-ID where the feed supports it).
+        }
+        finally
+        {
+            // An enumerator cannot be disposed while a MoveNext is pending: the aborted token ends that wait first.
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Disposing ends whatever subscription feeds the events.
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    private static void Write(PipeWriter body, ServerSentEvent item)
+    {
+        var text = new StringBuilder();
+        // Ids and event names are ours and single-line; a line break in them would end the field early.
+        text.Append("id: ").Append(item.Id.ReplaceLineEndings(" ")).Append('\n');
+        text.Append("event: ").Append(item.Event.ReplaceLineEndings(" ")).Append('\n');
+        if (item.RetryMilliseconds is { } retry)
+        {
+            text.Append("retry: ").Append(retry.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        foreach (var line in item.Data.Split('\n'))
+        {
+            text.Append("data: ").Append(line.TrimEnd('\r')).Append('\n');
+        }
+        text.Append('\n');
+        body.Write(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+}
