@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Newsstand.Data;
 using Newsstand.Workloads;
@@ -18,7 +19,7 @@ public sealed class FakeTimeClusterFixture : NewsstandClusterFixture
     private static readonly ConcurrentDictionary<string, WatchedClock> Clocks = new();
 
     private readonly string _name = Guid.NewGuid().ToString("N");
-    private HttpClient? _http;
+    private WebApplicationFactory<Program>? _web;
 
     public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(5);
 
@@ -27,7 +28,7 @@ public sealed class FakeTimeClusterFixture : NewsstandClusterFixture
     internal FaultInjectingLedger Ledger => SiloService<FaultInjectingLedger>();
 
     /// <summary>The real web client on this cluster (started on first use).</summary>
-    public HttpClient CreateHttpClient() => _http ??= CreateWebClient().CreateClient();
+    public HttpClient CreateHttpClient() => (_web ??= CreateWebClient()).CreateClient();
 
     protected override Task<Dictionary<string, string?>> SettingsAsync(Dictionary<string, string?> settings)
     {
