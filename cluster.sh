@@ -6,7 +6,8 @@
 # Ports (override through the environment): client NSMS_CLIENT_PORT (8000); silo i = 0,1,2 gets
 # silo port NSMS_SILO_PORT+i (11111), gateway NSMS_GATEWAY_PORT+i (30000), web NSMS_SILO_WEB_PORT+i
 # (8100, health) and dashboard admin port NSMS_DASHBOARD_PORT+i (8110); Redis NSMS_REDIS_PORT (6379),
-# PostgreSQL NSMS_PG_PORT (55433). NSMS_SILOS sets the number of silos (3).
+# PostgreSQL NSMS_PG_PORT (55433). NSMS_SILOS sets the number of silos (3). A silo that exits is reported
+# and the others keep serving; the web client, Redis or the last silo exiting stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
@@ -42,7 +43,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+# NSMS_SKIP_BUILD=1 runs the Release build already there (the process tests run this script on theirs).
+[ "${NSMS_SKIP_BUILD:-}" = 1 ] || dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 REDIS_LOG="$logs/redis.log" start_redis "$redis_port"
 start_postgres "$pg_port"
 
@@ -53,7 +55,8 @@ export Orleans__Membership__NumMissedProbesLimit="${Orleans__Membership__NumMiss
 export Orleans__Messaging__ResponseTimeout="${Orleans__Messaging__ResponseTimeout:-00:00:10}"
 
 # Every process of the cluster shares these.
-export Orleans__RedisClustering="127.0.0.1:$redis_port"
+# The Redis password reaches the hosts inside the connection string, through the environment only.
+export Orleans__RedisClustering="$REDIS_CONNECTION"
 export Orleans__AdvertisedAddress=127.0.0.1
 export Database__Postgres="$POSTGRES_URL"
 export Database__DataDirectory="${Database__DataDirectory:-$root/data}"
@@ -93,7 +96,32 @@ NSMS cluster is up: $silos silos (Redis clustering on 127.0.0.1:$redis_port), Po
                  (every silo serves it: ports $dashboard_port-$((dashboard_port + silos - 1)))
   silo health    http://127.0.0.1:$web_port/health/ready ... http://127.0.0.1:$((web_port + silos - 1))/health/ready
   silo PIDs      ${pids[*]}   (kill -9 one to watch the others take over its grains)
+  Redis          REDISCLI_AUTH='$REDIS_PASSWORD' redis-cli -p $redis_port
   logs           $logs
 Press Ctrl+C to stop.
 INFO
-wait "$client"
+
+# Watch every process we started. A silo that exits is reported and the others go on serving (they take
+# over its grains); the web client or Redis exiting, or the last silo, ends the run.
+watched=("${pids[@]}" "$client" "$REDIS_PID")
+while :; do
+  code=0
+  exited=""
+  wait -n -p exited "${watched[@]}" || code=$?
+  [ -n "$exited" ] || continue
+  rest=()
+  for pid in "${watched[@]}"; do [ "$pid" = "$exited" ] || rest+=("$pid"); done
+  watched=("${rest[@]}")
+  case "$exited" in
+    "$client") echo "The web client (pid $exited) exited with code $code; its log: $logs/client.log. Stopping the cluster." >&2; exit 1 ;;
+    "$REDIS_PID") echo "Redis (pid $exited) exited with code $code; its log: $logs/redis.log. Stopping the cluster." >&2; exit 1 ;;
+  esac
+  for i in "${!pids[@]}"; do [ "${pids[$i]}" = "$exited" ] && name="silo-$((i + 1))"; done
+  left=0
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=$((left + 1)); done
+  how="exited with code $code"
+  [ "$code" -gt 128 ] && how="was killed ($(kill -l "$((code - 128))" 2>/dev/null || echo "signal $((code - 128))"))"
+  echo "$(date +%T) $name (pid $exited) $how; its log: $logs/$name.log." >&2
+  [ "$left" -eq 0 ] && { echo "No silo is left. Stopping the cluster." >&2; exit 1; }
+  echo "$(date +%T) $left of $silos silos serve on: they take over its grains, the API keeps answering." >&2
+done

@@ -46,15 +46,22 @@ as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# start_redis PORT: a Redis server on loopback without persistence (membership is rebuilt by the silos); sets REDIS_PID.
+# start_redis PORT: a Redis server on loopback that requires a password (REDIS_PASSWORD, a fresh one unless
+# set) and keeps an append-only file in a temporary folder, so a restart keeps the membership table. The
+# password reaches Redis on its standard input and redis-cli through REDISCLI_AUTH, never a command line.
+# Sets REDIS_PID, REDIS_DIR, REDIS_PASSWORD and REDIS_CONNECTION (a StackExchange.Redis connection string).
 start_redis() {
   local port="$1"
   ensure_command redis-server redis-server
-  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning \
-    >"${REDIS_LOG:-/dev/null}" 2>&1 &
+  REDIS_PASSWORD="${REDIS_PASSWORD:-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}"
+  REDIS_DIR="$(mktemp -d /tmp/nsms-redis.XXXXXX)"
+  printf 'requirepass %s\n' "$REDIS_PASSWORD" | redis-server - --port "$port" --bind 127.0.0.1 --save '' \
+    --appendonly yes --dir "$REDIS_DIR" --daemonize no --loglevel warning >"${REDIS_LOG:-/dev/null}" 2>&1 &
   REDIS_PID=$!
+  REDIS_CONNECTION="127.0.0.1:$port,password=$REDIS_PASSWORD"
   for _ in $(seq 1 50); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && { echo "Redis on 127.0.0.1:$port (throwaway, pid $REDIS_PID)"; return 0; }
+    [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p "$port" ping 2>/dev/null)" = PONG ] \
+      && { echo "Redis on 127.0.0.1:$port (throwaway, pid $REDIS_PID, password required)"; return 0; }
     kill -0 "$REDIS_PID" 2>/dev/null || break
     sleep 0.1
   done
@@ -65,5 +72,6 @@ start_redis() {
 stop_redis() {
   [ -n "${REDIS_PID:-}" ] || return 0
   kill -TERM "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null || true
+  rm -rf "${REDIS_DIR:-}"
   REDIS_PID=""
 }

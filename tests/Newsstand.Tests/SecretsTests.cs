@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests;
 
@@ -51,10 +51,10 @@ public sealed partial class SecretsTests
     public void PlaceholdersAndCodeAreNotSecrets(string text) => Assert.Empty(Find(text));
 
     [Fact]
-    public void NoTrackedFileHoldsASecret()
+    public async Task NoTrackedFileHoldsASecret()
     {
-        var root = RepositoryRoot();
-        var files = TrackedFiles(root);
+        var root = Repository.Root;
+        var files = (await Commands.RunAsync("git", "-C", root, "ls-files", "-z")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("Orleans.sln", files);
 
         var findings = new List<string>();
@@ -76,28 +76,6 @@ public sealed partial class SecretsTests
     }
 
     private static List<string> Find(string text) => [.. Detectors.Where(d => d.Pattern.IsMatch(text)).Select(d => d.Kind)];
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Orleans.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static string[] TrackedFiles(string root)
-    {
-        var git = new ProcessStartInfo("git", ["-C", root, "ls-files", "-z"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(git) ?? throw new InvalidOperationException("git did not start.");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "git ls-files failed: " + process.StandardError.ReadToEnd());
-        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-    }
 
     [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----")]
     private static partial Regex PrivateKey();

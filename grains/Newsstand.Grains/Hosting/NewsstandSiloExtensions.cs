@@ -38,7 +38,6 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<HashingLane>();
         services.AddSingleton<DecoyPassword>();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MemoryReclaimer>();
         services.AddHostedService(provider => provider.GetRequiredService<MemoryReclaimer>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();

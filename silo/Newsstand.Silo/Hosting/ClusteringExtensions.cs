@@ -17,6 +17,7 @@ internal static class ClusteringExtensions
         {
             var redis = RedisConnection.Parse(cluster.RedisClustering!);
             silo.UseRedisClustering(options => options.ConfigurationOptions = redis)
+                .AddMembershipTableKeeper()
                 .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId))
                 .Configure<EndpointOptions>(options =>
                 {

@@ -33,47 +33,34 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(["dev", "prod"], Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Select(Path.GetFileName).Order());
 
     [Theory, MemberData(nameof(Overlays))]
-    public void TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
+    public async Task TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         Assert.Equal(3, rendered.Deployment(Silo).Spec.Replicas);
         Assert.Single(rendered.All<V1PodDisruptionBudget>(), pdb => pdb.Metadata.Name == Silo);
         var autoscaler = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
         Assert.Equal(("Deployment", Client), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
         Assert.Contains(rendered.All<V1Service>(), service => service.Metadata.Name == Client);
-        Assert.Contains(rendered.All<V1Deployment>(), deployment => deployment.Metadata.Name == "nsms-redis");
+        Assert.Contains(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-redis");
+        Assert.Single(rendered.All<V1Ingress>());
         Assert.Contains(rendered.All<V1NetworkPolicy>(), policy => policy.Spec.PodSelector.MatchLabels?["app.kubernetes.io/name"] == Silo);
         if (overlay == "dev")
         {
-            var postgres = Assert.Single(rendered.All<V1StatefulSet>());
+            var postgres = Assert.Single(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-postgres");
             Assert.NotEmpty(postgres.Spec.VolumeClaimTemplates);
         }
         else
         {
-            Assert.Empty(rendered.All<V1StatefulSet>());
+            Assert.DoesNotContain(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-postgres");
             Assert.Empty(rendered.All<V1Secret>());
         }
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void EverySiloMountsOneSharedDataFolder(string overlay)
+    public async Task SelectorsAndServicePortsMatchThePods(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
-        var pod = rendered.Deployment(Silo).Spec.Template.Spec;
-        var folder = rendered.Environment(rendered.Container(Silo))["Database__DataDirectory"].Value;
-
-        var mount = Assert.Single(rendered.Container(Silo).VolumeMounts, m => m.MountPath == folder);
-        var claim = Assert.Single(pod.Volumes, v => v.Name == mount.Name).PersistentVolumeClaim;
-        Assert.NotNull(claim);
-        var volume = Assert.Single(rendered.All<V1PersistentVolumeClaim>(), c => c.Metadata.Name == claim.ClaimName);
-        Assert.Contains("ReadWriteMany", volume.Spec.AccessModes);
-    }
-
-    [Theory, MemberData(nameof(Overlays))]
-    public void SelectorsAndServicePortsMatchThePods(string overlay)
-    {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var pods = rendered.PodTemplates().ToList();
 
         foreach (var deployment in rendered.All<V1Deployment>())
@@ -107,9 +94,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void PortsAndProbesAreTheOnesTheHostsServe(string overlay)
+    public async Task PortsAndProbesAreTheOnesTheHostsServe(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         var silo = rendered.Container(Silo);
         var siloEnvironment = rendered.Environment(silo);
@@ -125,9 +112,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void EveryVariableTheManifestsSetIsAKeyTheCodeReads(string overlay)
+    public async Task EveryVariableTheManifestsSetIsAKeyTheCodeReads(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
 
         foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) })
         {
@@ -142,9 +129,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void EveryRequiredKeyIsSetAndTheHostsAcceptTheirConfiguration(string overlay)
+    public async Task EveryRequiredKeyIsSetAndTheHostsAcceptTheirConfiguration(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         var silo = Configuration(rendered.Environment(rendered.Container(Silo)));
         var client = Configuration(rendered.Environment(rendered.Container(Client)));
 
@@ -165,9 +152,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
+    public async Task SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
     {
-        var rendered = RenderedOverlay.Render(overlay);
+        var rendered = await RenderedOverlay.RenderAsync(overlay);
         foreach (var deployment in new[] { Silo, Client })
         {
             var environment = rendered.Environment(rendered.Container(deployment));
@@ -186,11 +173,11 @@ public sealed partial class KubernetesManifestTests
     [Theory]
     [InlineData("silo/Dockerfile", Silo)]
     [InlineData("client/Dockerfile", Client)]
-    public void TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
+    public async Task TheImagesAreMultiStageNonRootWithAHealthCheckOnTheServedPorts(string dockerfile, string deployment)
     {
-        var lines = File.ReadAllLines(Path.Combine(Processes.BuiltHosts.RepositoryRoot, dockerfile)).Select(line => line.Trim()).ToList();
+        var lines = File.ReadAllLines(Infrastructure.Repository.PathOf(dockerfile)).Select(line => line.Trim()).ToList();
         var finalStage = lines.Skip(lines.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
-        var container = RenderedOverlay.Render("prod").Container(deployment);
+        var container = (await RenderedOverlay.RenderAsync("prod")).Container(deployment);
 
         Assert.True(lines.Count(line => line.StartsWith("FROM ", StringComparison.Ordinal)) >= 2, "Multi-stage build expected.");
         Assert.Contains(finalStage, line => line.StartsWith("USER ", StringComparison.Ordinal) && !line.EndsWith(" root", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));
@@ -208,7 +195,7 @@ public sealed partial class KubernetesManifestTests
     [InlineData("client/Dockerfile", "client/Newsstand.Client/Newsstand.Client.csproj")]
     public void EachImageCopiesEveryProjectItsHostBuildsFrom(string dockerfile, string host)
     {
-        var root = Processes.BuiltHosts.RepositoryRoot;
+        var root = Infrastructure.Repository.Root;
         var copies = File.ReadAllLines(Path.Combine(root, dockerfile)).Where(line => line.TrimStart().StartsWith("COPY ", StringComparison.Ordinal)).ToList();
         var projects = new HashSet<string>();
         var pending = new Stack<string>([Path.GetFullPath(Path.Combine(root, host))]);

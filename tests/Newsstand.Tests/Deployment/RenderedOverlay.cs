@@ -1,7 +1,7 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
-using Newsstand.Tests.Processes;
+using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Deployment;
 
@@ -11,17 +11,23 @@ namespace Newsstand.Tests.Deployment;
 /// </summary>
 internal sealed class RenderedOverlay
 {
-    private RenderedOverlay(string name, IReadOnlyList<object> objects)
+    private static readonly ConcurrentDictionary<string, Task<RenderedOverlay>> Rendered = new(StringComparer.Ordinal);
+
+    private RenderedOverlay(string name, IReadOnlyList<object> objects, string warnings)
     {
         Name = name;
         Objects = objects;
+        Warnings = warnings;
     }
 
     public string Name { get; }
 
+    /// <summary>What kustomize printed on stderr while rendering (deprecated fields, for instance).</summary>
+    public string Warnings { get; }
+
     public IReadOnlyList<object> Objects { get; }
 
-    public static string OverlaysFolder => Path.Combine(BuiltHosts.RepositoryRoot, "k8s", "overlays");
+    public static string OverlaysFolder => Repository.PathOf("k8s", "overlays");
 
     public IEnumerable<T> All<T>() => Objects.OfType<T>();
 
@@ -63,23 +69,13 @@ internal sealed class RenderedOverlay
         return environment.ToDictionary(e => e.Key, e => e.Value with { Value = Expand(e.Value.Value, environment) }, StringComparer.Ordinal);
     }
 
-    public static RenderedOverlay Render(string overlay)
+    /// <summary>The overlay rendered once per test run (every test reads the same output).</summary>
+    public static Task<RenderedOverlay> RenderAsync(string overlay) => Rendered.GetOrAdd(overlay, RenderOnceAsync);
+
+    private static async Task<RenderedOverlay> RenderOnceAsync(string overlay)
     {
-        var start = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(OverlaysFolder, overlay)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var kubectl = Process.Start(start)!;
-        var output = kubectl.StandardOutput.ReadToEndAsync();
-        var errors = kubectl.StandardError.ReadToEndAsync();
-        if (!kubectl.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            kubectl.Kill();
-            throw new TimeoutException($"kubectl kustomize {overlay} did not finish.");
-        }
-        Assert.True(kubectl.ExitCode == 0, $"kubectl kustomize k8s/overlays/{overlay} failed: {errors.Result}");
-        return new RenderedOverlay(overlay, KubernetesYaml.LoadAllFromString(output.Result, strict: true));
+        var (output, warnings) = await Commands.RunCapturingAsync("kubectl", "kustomize", Path.Combine(OverlaysFolder, overlay));
+        return new RenderedOverlay(overlay, KubernetesYaml.LoadAllFromString(output, strict: true), warnings);
     }
 
     private T Single<T>(Func<T, bool> match, string name)

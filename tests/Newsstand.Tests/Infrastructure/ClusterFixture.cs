@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Newsstand.Data;
 using Newsstand.Security;
-using Orleans.TestingHost;
 
 namespace Newsstand.Tests.Infrastructure;
 
@@ -10,10 +6,8 @@ namespace Newsstand.Tests.Infrastructure;
 /// One silo on a fresh SQLite file plus the real web client, connected to the silo's gateway over TCP:
 /// API tests go through the whole pipeline, grain tests use the same cluster.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
+public sealed class ClusterFixture : NewsstandClusterFixture
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-tests-" + Guid.NewGuid().ToString("N"));
-    private WebApplicationFactory<Program>? _web;
     private Task<KestrelWebClient>? _edge;
 
     /// <summary>
@@ -45,36 +39,9 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
 
     public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
 
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    public string DataDirectory => _dataDirectory;
-
     public HttpClient Http { get; private set; } = null!;
 
-    internal T SiloService<T>() where T : notnull => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<T>();
-
     internal HashingLane Lane => SiloService<HashingLane>();
-
-    internal NewsstandDbContext OpenDatabase() => SiloService<NewsstandDb>().CreateContext();
-
-    NewsstandDbContext IStorageFixture.OpenDatabase() => OpenDatabase();
-
-    NewsstandDb IStorageFixture.Database => SiloService<NewsstandDb>();
-
-    public async Task InitializeAsync()
-    {
-        var settings = NewsstandCluster.Settings(_dataDirectory);
-        // Real time here: a started monitor publishes a total every second (the feed tests wait for one).
-        settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
-        Cluster = await NewsstandCluster.StartAsync(settings);
-        _web = CreateWebClient(UnlimitedAbuse);
-        Http = _web.CreateClient();
-    }
-
-    /// <summary>Another instance of the real web client on this cluster, with extra settings.</summary>
-    public WebApplicationFactory<Program> CreateWebClient(params (string Key, string Value)[] settings) => NewsstandCluster.CreateWebClient(Cluster, settings);
 
     /// <summary>The web client behind real Kestrel with <see cref="EdgeSettings"/>, started on first use.</summary>
     public Task<KestrelWebClient> EdgeAsync() => _edge ??= Task.Run(() => KestrelWebClient.Start(CreateWebClient(EdgeSettings)));
@@ -82,20 +49,26 @@ public sealed class ClusterFixture : IAsyncLifetime, IStorageFixture
     /// <summary>Another instance of the real web client on this cluster, served by Kestrel on a free loopback port (real sockets).</summary>
     public KestrelWebClient CreateKestrelClient(params (string Key, string Value)[] settings) => KestrelWebClient.Start(CreateWebClient(settings));
 
-    public async Task DisposeAsync()
+    protected override Task<Dictionary<string, string?>> SettingsAsync(Dictionary<string, string?> settings)
+    {
+        // Real time here: a started monitor publishes a total every second (the feed tests wait for one).
+        settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
+        return Task.FromResult(settings);
+    }
+
+    protected override Task StartedAsync()
+    {
+        Http = CreateWebClient(UnlimitedAbuse).CreateClient();
+        return Task.CompletedTask;
+    }
+
+    protected override async Task StoppingAsync()
     {
         if (_edge is not null)
         {
             await (await _edge).DisposeAsync();
         }
         Http.Dispose();
-        if (_web is not null)
-        {
-            await _web.DisposeAsync();
-        }
-        await Cluster.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
     }
 }
 

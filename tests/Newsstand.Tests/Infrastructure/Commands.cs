@@ -2,11 +2,15 @@ using System.Diagnostics;
 
 namespace Newsstand.Tests.Infrastructure;
 
-/// <summary>Machine commands the test fixtures run (mkfs, losetup, pg_ctl...), each to its end.</summary>
+/// <summary>Machine commands the tests run to their end (mkfs, losetup, pg_ctl, git, kubectl...).</summary>
 internal static class Commands
 {
     /// <summary>Runs <paramref name="command"/> and returns what it printed; a non-zero exit throws with its output.</summary>
-    public static async Task<string> RunAsync(string command, params string[] arguments)
+    public static async Task<string> RunAsync(string command, params string[] arguments) =>
+        (await RunCapturingAsync(command, arguments)).Output;
+
+    /// <summary>Runs <paramref name="command"/> and returns its standard output and error apart; a non-zero exit throws with both.</summary>
+    public static async Task<(string Output, string Errors)> RunCapturingAsync(string command, params string[] arguments)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -18,7 +22,7 @@ internal static class Commands
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return process.ExitCode == 0
-            ? await output
+            ? (await output, await error)
             : throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
     }
 }

@@ -13,61 +13,40 @@ namespace Newsstand.Tests.Infrastructure;
 /// own clocks (messaging, membership, activation collection) stay real. Its billing ledger injects faults on
 /// request. Tests here may restart the silo: the clock and the database outlive it.
 /// </summary>
-public sealed class FakeTimeClusterFixture : IAsyncLifetime
+public sealed class FakeTimeClusterFixture : NewsstandClusterFixture
 {
     private const string ClockSetting = "Tests:Clock";
     private static readonly ConcurrentDictionary<string, WatchedClock> Clocks = new();
 
     private readonly string _name = Guid.NewGuid().ToString("N");
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-faketime-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _web;
 
     public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(5);
-
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
 
     internal WatchedClock Clock { get; } = new();
 
     internal FaultInjectingLedger Ledger => SiloService<FaultInjectingLedger>();
 
-    internal T SiloService<T>() where T : notnull => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<T>();
-
-    internal NewsstandDbContext OpenDatabase() => SiloService<NewsstandDb>().CreateContext();
-
     /// <summary>The real web client on this cluster (started on first use).</summary>
-    public HttpClient CreateHttpClient()
-    {
-        _web ??= new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Orleans:ClusterId", Cluster.Options.ClusterId)
-            .UseSetting("Orleans:ServiceId", Cluster.Options.ServiceId)
-            .UseSetting("Orleans:GatewayPorts:0", Cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return _web.CreateClient();
-    }
+    public HttpClient CreateHttpClient() => (_web ??= CreateWebClient()).CreateClient();
 
-    public async Task InitializeAsync()
+    protected override Task<Dictionary<string, string?>> SettingsAsync(Dictionary<string, string?> settings)
     {
         Clocks[_name] = Clock;
-        var settings = NewsstandCluster.Settings(_dataDirectory);
         settings[ClockSetting] = _name;
         settings["SubscriptionMonitor:Period"] = MonitorPeriod.ToString();
-        Cluster = await NewsstandCluster.StartAsync(settings, builder => builder.AddSiloBuilderConfigurator<FakeTimeConfigurator>());
+        return Task.FromResult(settings);
     }
+
+    protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<FakeTimeConfigurator>();
 
     /// <summary>Stops the silo gracefully and starts it again on the same database and clock.</summary>
     public async Task RestartSiloAsync() => await Cluster.RestartSiloAsync(Cluster.Primary!);
 
-    public async Task DisposeAsync()
+    protected override Task StoppedAsync()
     {
-        if (_web is not null)
-        {
-            await _web.DisposeAsync();
-        }
-        await Cluster.DisposeAsync();
         Clocks.TryRemove(_name, out _);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        return Task.CompletedTask;
     }
 
     private sealed class FakeTimeConfigurator : ISiloConfigurator

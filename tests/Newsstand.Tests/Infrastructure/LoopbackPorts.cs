@@ -16,22 +16,23 @@ internal static class LoopbackPorts
     /// hands out for binding to port 0 may be given to an outgoing connection (a database or HTTP client
     /// of another test) before the host we start gets to bind it.
     /// </summary>
-    public static int Free()
+    public static int Free() => FreeBlock(1);
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports (for a script that counts up from a base port).</summary>
+    public static int FreeBlock(int count)
     {
         var end = EphemeralLow();
-        if (end - LowestPort < 1000)
+        var range = end - LowestPort;
+        for (var attempt = 0; range >= 1000 && attempt < range; attempt++)
         {
-            return AnyFreePort();
-        }
-        for (var attempt = 0; attempt < end - LowestPort; attempt++)
-        {
-            var port = LowestPort + (int)((uint)Interlocked.Increment(ref _next) % (uint)(end - LowestPort));
-            if (IsFree(port))
+            // The block's ports all come off the one counter, so no later call hands one of them out again.
+            var first = LowestPort + (int)((uint)(Interlocked.Add(ref _next, count) - count) % (uint)range);
+            if (first + count <= end && Enumerable.Range(first, count).All(IsFree))
             {
-                return port;
+                return first;
             }
         }
-        return AnyFreePort();
+        return count == 1 ? AnyFreePort() : throw new InvalidOperationException($"No {count} consecutive free loopback ports.");
     }
 
     private static bool IsFree(int port)

@@ -1,6 +1,5 @@
-using Orleans.TestingHost;
 using Newsstand.Data;
-using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace Newsstand.Tests.Infrastructure;
 
@@ -9,40 +8,24 @@ namespace Newsstand.Tests.Infrastructure;
 /// comes from <c>NSMS_TEST_POSTGRES</c> (a connection string with rights to create databases), which
 /// <c>test.sh</c> sets after starting a local server.
 /// </summary>
-public sealed class PostgresFixture : IAsyncLifetime, IStorageFixture
+public sealed class PostgresFixture : NewsstandClusterFixture
 {
     public const string Variable = "NSMS_TEST_POSTGRES";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-pg-tests-" + Guid.NewGuid().ToString("N"));
     private ScratchDatabase? _database;
 
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    /// <summary>The real web client on this cluster.</summary>
-    public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> CreateWebClient() => NewsstandCluster.CreateWebClient(Cluster);
-
-    NewsstandDbContext IStorageFixture.OpenDatabase() => ((IStorageFixture)this).Database.CreateContext();
-
-    NewsstandDb IStorageFixture.Database => Cluster.GetSiloServiceProvider(Cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>();
-
-    public async Task InitializeAsync()
+    protected override async Task<Dictionary<string, string?>> SettingsAsync(Dictionary<string, string?> settings)
     {
         _database = await ScratchDatabase.CreateAsync("nsms_test_");
-        Cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory, _database.ConnectionString));
+        settings["Database:Postgres"] = _database.ConnectionString;
+        return settings;
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StoppedAsync()
     {
-        await Cluster.DisposeAsync();
         if (_database is not null)
         {
             await _database.DisposeAsync();
-        }
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
         }
     }
 }

@@ -1,55 +1,40 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 
 namespace Newsstand.Tests.Infrastructure;
 
 /// <summary>
-/// The real silo executable (built with the solution) started as its own process on free loopback ports,
-/// so a test can kill it with SIGKILL and start it again on the same data.
+/// The built silo executable as a process of its own on free loopback ports (silo, gateway, web, admin), so a
+/// test can kill it with SIGKILL and start another on the same data or into the same cluster.
 /// </summary>
-internal sealed class SiloProcess : IAsyncDisposable
+internal sealed class SiloProcess(string name) : IAsyncDisposable
 {
-    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(90);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private SiloProcess(Process process) => _process = process;
+    public string Name { get; } = name;
 
-    public int GatewayPort { get; private init; }
+    public int SiloPort { get; } = BuiltHosts.FreePort();
 
-    public string Output => string.Join('\n', _output);
+    public int GatewayPort { get; } = BuiltHosts.FreePort();
 
-    /// <summary>Starts the silo with <paramref name="settings"/> (as environment variables) and waits until it serves.</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public int WebPort { get; } = BuiltHosts.FreePort();
+
+    public Uri WebUrl => new($"http://127.0.0.1:{WebPort}");
+
+    /// <summary>The dashboard's admin listener, for a silo started with <c>Dashboard__AdminUrl</c> set to it.</summary>
+    public Uri AdminUrl { get; } = new($"http://127.0.0.1:{BuiltHosts.FreePort()}");
+
+    public HostProcess Host { get; private set; } = null!;
+
+    public string Output => Host.Output;
+
+    /// <summary>Starts a silo with <paramref name="settings"/> (environment variables) and waits until it serves.</summary>
+    public static async Task<SiloProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
-        var (siloPort, gatewayPort, webPort) = (FreePort(), FreePort(), FreePort());
-        var executable = Executable();
-        var start = new ProcessStartInfo(executable, ["--urls", $"http://127.0.0.1:{webPort}"])
-        {
-            WorkingDirectory = Path.GetDirectoryName(executable)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Orleans__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Hashing__Iterations"] = "1000";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process) { GatewayPort = gatewayPort };
-        process.OutputDataReceived += (_, line) => silo.Record(line.Data);
-        process.ErrorDataReceived += (_, line) => silo.Record(line.Data);
-        process.Exited += (_, _) => silo._ready.TrySetException(new InvalidOperationException($"The silo exited during start:\n{silo.Output}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var silo = new SiloProcess(name);
+        silo.Start(settings);
         try
         {
-            await silo._ready.Task.WaitAsync(StartPatience);
+            await silo.Host.WaitStartedAsync(StartTimeout);
         }
         catch
         {
@@ -59,49 +44,36 @@ internal sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Starts the process with its ports and <paramref name="settings"/>; <see cref="HostProcess.WaitStartedAsync"/> waits for it.</summary>
+    public void Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Orleans__SiloName"] = Name,
+            ["Orleans__SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Urls"] = WebUrl.ToString(),
+            ["Hashing__Iterations"] = "1000",
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+        Host = HostProcess.Start(Name, BuiltHosts.Silo, environment);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
     public async Task KillAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
-        await _process.WaitForExitAsync();
+        Host.Kill();
+        await Host.Exited;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
-        _process.Dispose();
-    }
-
-    private void Record(string? line)
-    {
-        if (line is null)
+        if (Host is not null)
         {
-            return;
-        }
-        _output.Enqueue(line);
-        if (line.Contains("Application started", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
+            await Host.DisposeAsync();
         }
     }
-
-    /// <summary>The silo built in the same configuration as these tests (the test project builds it first).</summary>
-    private static string Executable()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.sln")))
-        {
-            root = root.Parent;
-        }
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Orleans.sln not found above the test output."),
-            "silo", "Newsstand.Silo", "bin", configuration, output.Name, "Newsstand.Silo");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
-    }
-
-    private static int FreePort() => LoopbackPorts.Free();
 }

@@ -36,7 +36,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             .Select(v => Path.Combine(v, "bin")).FirstOrDefault(Directory.Exists)
             ?? throw new InvalidOperationException("PostgreSQL is not installed (./test.sh installs it).");
         var folder = Directory.CreateTempSubdirectory("nsms-pg-own-").FullName;
-        var server = new ThrowawayPostgres(folder, bin, Processes.BuiltHosts.FreePort());
+        var server = new ThrowawayPostgres(folder, bin, BuiltHosts.FreePort());
         try
         {
             if (Environment.UserName == "root")

@@ -64,6 +64,18 @@ internal sealed class WriteLoad(HttpClient http)
         return answer;
     }
 
+    /// <summary>Sends <paramref name="request"/> again while it answers 503 (shed, or outcome unknown), within <paramref name="budget"/>.</summary>
+    public async Task<Answer> SendUntilAnsweredAsync(Planned request, TimeSpan budget)
+    {
+        using var stop = new CancellationTokenSource(budget);
+        var answer = await SendAsync(request, stop.Token);
+        while (answer.Status == 503)
+        {
+            answer = await SendAsync(request, stop.Token);
+        }
+        return answer;
+    }
+
     /// <summary>Completes once <paramref name="done"/> holds for the answers so far (checked after every answer).</summary>
     public Task When(Func<IReadOnlyCollection<Answer>, bool> done)
     {

@@ -34,7 +34,7 @@ public abstract class SiloCrashTests : IAsyncLifetime
         var (loginId, vendorId, poisonId) = (Ids.Next(), Ids.Next(), Ids.Next());
         var sent = new List<int>();
 
-        await using (var silo = await SiloProcess.StartAsync(paused))
+        await using (var silo = await SiloProcess.StartAsync("silo", paused))
         {
             await using (var web = WebClient(silo))
             {
@@ -51,7 +51,7 @@ public abstract class SiloCrashTests : IAsyncLifetime
             Assert.Equal(0, await db.Messengers.CountAsync());
         }
 
-        await using (var silo = await SiloProcess.StartAsync(database))
+        await using (var silo = await SiloProcess.StartAsync("silo", database))
         {
             await using (var web = WebClient(silo))
             {
@@ -61,7 +61,7 @@ public abstract class SiloCrashTests : IAsyncLifetime
             await silo.KillAsync();
         }
 
-        await using (var silo = await SiloProcess.StartAsync(database))
+        await using (var silo = await SiloProcess.StartAsync("silo", database))
         await using (var web = WebClient(silo))
         await using (var feed = await SseReader.OpenAsync(web.Http, "/ch08/messenger/sse/add", "0"))
         {

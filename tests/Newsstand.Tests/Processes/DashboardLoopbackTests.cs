@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Processes;
 

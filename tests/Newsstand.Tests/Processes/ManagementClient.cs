@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Newsstand.Tests.Infrastructure;
 using Orleans.Configuration;
 
 namespace Newsstand.Tests.Processes;
@@ -13,10 +15,24 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         var host = Host.CreateDefaultBuilder()
             .UseOrleansClient(client =>
             {
-                client.UseRedisClustering($"127.0.0.1:{cluster.RedisPort}")
+                client.UseRedisClustering(cluster.RedisConnection)
                     .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 configure?.Invoke(client);
             })
+            .Build();
+        await host.StartAsync();
+        return new ManagementClient(host);
+    }
+
+    /// <summary>
+    /// Connects to one silo's gateway only: the management grain is a stateless worker, so it answers from that
+    /// silo's own membership view.
+    /// </summary>
+    public static async Task<ManagementClient> ConnectToGatewayAsync(ProcessCluster cluster, SiloProcess silo)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .UseOrleansClient(client => client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort))
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId)))
             .Build();
         await host.StartAsync();
         return new ManagementClient(host);
@@ -47,7 +63,6 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     public Task ReplaceIdleActivationsAsync() =>
         host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
     /// <summary>The silos the cluster's membership holds active, by silo port.</summary>
     public async Task<int[]> ActiveSiloPortsAsync()
     {
@@ -55,6 +70,7 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         return [.. hosts.Keys.Select(silo => silo.Endpoint.Port).Order()];
     }
 
+    /// <summary>Class names (without namespace) of our grain types that have activations now.</summary>
     public async Task<string[]> ActivatedNewsstandGrainClassesAsync()
     {
         var grains = host.Services.GetRequiredService<IGrainFactory>();

@@ -1,17 +1,19 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Npgsql;
 using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Processes;
 
 /// <summary>
-/// A real cluster of processes on loopback, as <c>cluster.sh</c> runs it: Redis for membership, a fresh
+/// A real cluster of processes on loopback, as <c>cluster.sh</c> runs it: Redis for membership (with a
+/// password, which reaches the hosts inside their connection string through the environment only), a fresh
 /// database on the test PostgreSQL server (<c>NSMS_TEST_POSTGRES</c>), silo processes and the web client,
 /// each on free ports, with short membership timeouts so a killed silo is declared dead in seconds.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan StartTimeout = SiloProcess.StartTimeout;
 
     private readonly ScratchDatabase _database;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-process-" + Guid.NewGuid().ToString("N"));
@@ -22,15 +24,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         _database = database;
         RedisPort = redisPort;
+        RedisPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         ClusterId = "nsms-" + Guid.NewGuid().ToString("N")[..8];
         _shared = new()
         {
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = "nsms-tests",
-            ["Orleans__RedisClustering"] = $"127.0.0.1:{redisPort}",
+            ["Orleans__RedisClustering"] = RedisConnection,
             ["Orleans__AdvertisedAddress"] = "127.0.0.1",
             ["Database__Postgres"] = Database,
-            ["Hashing__Iterations"] = "1000",
             // A dead silo is suspected after 2 missed 1 s probes and declared dead by the others' votes.
             ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
             ["Orleans__Membership__NumMissedProbesLimit"] = "2",
@@ -48,6 +50,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public string ServiceId => _shared["Orleans__ServiceId"];
 
     public int RedisPort { get; }
+
+    /// <summary>The password Redis requires (made up per cluster).</summary>
+    public string RedisPassword { get; }
+
+    /// <summary>The StackExchange.Redis connection string of the cluster's Redis, password included.</summary>
+    public string RedisConnection => $"127.0.0.1:{RedisPort},password={RedisPassword}";
 
     public string Database => _database.ConnectionString;
 
@@ -78,8 +86,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private async Task StartAllAsync(int silos, DashboardAccount? dashboard)
     {
-        _redis = HostProcess.Start("redis", "redis-server", new Dictionary<string, string>(),
-            "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        // The password goes in on standard input ("-" reads configuration from it), never on a command line.
+        _redis = HostProcess.StartWithInput("redis", "redis-server", new Dictionary<string, string>(), $"requirepass {RedisPassword}\n",
+            "-", "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
         await _redis.WaitForLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal), StartTimeout);
 
         // All silos start at once (they take turns migrating under a database lock), so the table
@@ -108,15 +117,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private SiloProcess StartSilo(int number, DashboardAccount? dashboard)
     {
-        var silo = new SiloProcess($"silo-{number}", BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort(), BuiltHosts.FreePort());
+        var silo = new SiloProcess($"silo-{number}");
         var environment = new Dictionary<string, string>(_shared)
         {
-            ["Orleans__SiloName"] = silo.Name,
             // A folder of its own, as a pod has: whatever every silo must share lives in PostgreSQL.
             ["Database__DataDirectory"] = Path.Combine(_dataDirectory, silo.Name),
-            ["Orleans__SiloPort"] = silo.SiloPort.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["Urls"] = silo.WebUrl.ToString(),
         };
         if (dashboard is not null)
         {
@@ -124,7 +129,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             environment["Dashboard__Username"] = dashboard.Username;
             environment["Dashboard__Password"] = dashboard.Password;
         }
-        silo.Host = HostProcess.Start(silo.Name, BuiltHosts.Silo, environment);
+        silo.Start(environment);
         Silos.Add(silo);
         return silo;
     }
@@ -162,25 +167,6 @@ internal sealed class ProcessCluster : IAsyncDisposable
             Directory.Delete(_dataDirectory, recursive: true);
         }
     }
-}
-
-/// <summary>One silo process and its ports.</summary>
-internal sealed class SiloProcess(string name, int siloPort, int gatewayPort, int webPort, int adminPort)
-{
-    public string Name { get; } = name;
-
-    public int SiloPort { get; } = siloPort;
-
-    public int GatewayPort { get; } = gatewayPort;
-
-    public int WebPort { get; } = webPort;
-
-    public Uri WebUrl => new($"http://127.0.0.1:{WebPort}");
-
-    /// <summary>The dashboard's admin listener, when the cluster was started with a dashboard account.</summary>
-    public Uri AdminUrl => new($"http://127.0.0.1:{adminPort}");
-
-    public HostProcess Host { get; set; } = null!;
 }
 
 /// <summary>The dashboard account the silos are configured with (made up per test run).</summary>

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Newsstand.Tests.Processes;
+namespace Newsstand.Tests.Infrastructure;
 
 /// <summary>
-/// One real process (a built silo or web client, Redis): its output lines are kept, waits for a line are
-/// event-driven (no polling), and it is stopped by its own PID only.
+/// The tests' one runner of long-lived processes (a built silo or web client, Redis, a script): its output
+/// lines are kept, waits for a line are event-driven (no polling), and it is stopped by its own PID only.
+/// Commands that run to their end go through <see cref="Commands"/>.
 /// </summary>
 internal sealed class HostProcess : IAsyncDisposable
 {
@@ -28,13 +29,18 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static HostProcess Start(string name, string executable, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static HostProcess Start(string name, string executable, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartWithInput(name, executable, environment, input: null, arguments);
+
+    /// <summary>Starts the process and writes <paramref name="input"/> to its standard input (e.g. a secret it must not see on its command line).</summary>
+    public static HostProcess StartWithInput(string name, string executable, IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
     {
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = Path.GetDirectoryName(executable) is { Length: > 0 } folder ? folder : Path.GetTempPath(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -56,6 +62,11 @@ internal sealed class HostProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
         // WaitForExitAsync also waits for the last output lines, so a test that saw the exit sees them.
         _ = process.WaitForExitAsync().ContinueWith(_ => host._exited.TrySetResult(process.ExitCode), TaskScheduler.Default);
         return host;
@@ -87,22 +98,32 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGTERM (a clean shutdown leaves the membership table tidy), then SIGKILL after <paramref name="patience"/>; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan patience)
     {
         if (!_process.HasExited)
         {
-            // SIGTERM first (a clean shutdown leaves the membership table tidy), then SIGKILL.
-            Terminate(_process.Id);
-            if (await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(15))) != _exited.Task)
+            try
+            {
+                await Commands.RunAsync("kill", "-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (InvalidOperationException) when (_process.HasExited)
+            {
+                // It exited on its own in the meantime.
+            }
+            if (await Task.WhenAny(_exited.Task, Task.Delay(patience)) != _exited.Task)
             {
                 _process.Kill();
             }
         }
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        return await _exited.Task;
     }
 
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(15));
+        _process.Dispose();
+    }
 
     private void Receive(string? line)
     {

@@ -1,12 +1,8 @@
-using Newsstand.Tests.Infrastructure;
-
-namespace Newsstand.Tests.Processes;
+namespace Newsstand.Tests.Infrastructure;
 
 /// <summary>Where the built silo and web client executables are, and free loopback ports for them.</summary>
 internal static class BuiltHosts
 {
-    public static string RepositoryRoot { get; } = FindRoot();
-
     // Same configuration as this test assembly (bin/{Configuration}/net10.0).
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
@@ -19,19 +15,7 @@ internal static class BuiltHosts
 
     private static string Executable(string folder, string project)
     {
-        var path = Path.Combine(RepositoryRoot, folder, project, "bin", Configuration, "net10.0", project);
+        var path = Repository.PathOf(folder, project, "bin", Configuration, "net10.0", project);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first ({project} not found).", path);
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Orleans.sln not found above the test assembly.");
     }
 }
