@@ -186,18 +186,26 @@ class Services:
             log.close()
 
 
-def start_ours(services, data_dir, silo_env, client_env):
-    subprocess.run(["dotnet", "build", os.path.join(ROOT, "Orleans.sln"), "-c", "Release", "--nologo", "-v", "quiet",
-                    "-clp:ErrorsOnly"], check=True)
-    out = lambda project: os.path.join(ROOT, project, "bin", "Release", "net10.0")
+# Loopback ports of our two hosts; a bench run that must keep off other ports passes its own (see throughput.py).
+PORTS = {"client": 18000, "silo_web": 18100, "silo": 12111, "gateway": 31000}
+
+
+def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True, root=ROOT):
+    """Starts our silo and web client from the Release build under root (another checkout's build for A/B runs)."""
+    ports = {**PORTS, **(ports or {})}
+    if build:
+        subprocess.run(["dotnet", "build", os.path.join(ROOT, "Orleans.sln"), "-c", "Release", "--nologo", "-v", "quiet",
+                        "-clp:ErrorsOnly"], check=True)
+    out = lambda project: os.path.join(root, project, "bin", "Release", "net10.0")
+    silo_web, client_web = f"http://127.0.0.1:{ports['silo_web']}", f"http://127.0.0.1:{ports['client']}"
     silo = services.start("silo", ["./Newsstand.Silo"], out("silo/Newsstand.Silo"), {
-        "Urls": "http://127.0.0.1:18100", "Orleans__SiloPort": "12111", "Orleans__GatewayPort": "31000",
+        "Urls": silo_web, "Orleans__SiloPort": str(ports["silo"]), "Orleans__GatewayPort": str(ports["gateway"]),
         "Database__DataDirectory": data_dir, **silo_env})
-    wait_ready("http://127.0.0.1:18100/health/ready", 120, silo)
+    wait_ready(f"{silo_web}/health/ready", 120, silo)
     client = services.start("client", ["./Newsstand.Client"], out("client/Newsstand.Client"), {
-        "Urls": "http://127.0.0.1:18000", "Orleans__GatewayPorts__0": "31000", **BENCH_CLIENT_ENV, **client_env})
-    wait_ready("http://127.0.0.1:18000/health/ready", 60, client)
-    return "http://127.0.0.1:18000", [silo.pid, client.pid]
+        "Urls": client_web, "Orleans__GatewayPorts__0": str(ports["gateway"]), **BENCH_CLIENT_ENV, **client_env})
+    wait_ready(f"{client_web}/health/ready", 60, client)
+    return client_web, [silo.pid, client.pid]
 
 
 def start_seed(services):

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Streaming;
 using Newsstand.Grains;
+using Newsstand.Messaging;
 using Newsstand.Records;
 
 namespace Newsstand.Client.Apis;
@@ -14,11 +15,12 @@ namespace Newsstand.Client.Apis;
 /// </summary>
 internal static class MessengerTopicApi
 {
-    /// <summary>The live feed's reader service (and the clock its heartbeats use).</summary>
+    /// <summary>The live feed's reader service (and the clock its heartbeats use), and the topic's partition count.</summary>
     public static WebApplicationBuilder AddMessengerFeed(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessengerFeed>();
+        builder.Services.AddSingleton<TopicPartitions>();
         return builder;
     }
 
@@ -33,7 +35,8 @@ internal static class MessengerTopicApi
             .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
         group.MapGet("/kafka/failed", FailedAsync)
             .ProducesValidationProblem()
-            .WithSummary("Messages the consumer rejected (duplicate id, missing vendor), with the reason; optional limit and offset.");
+            .WithSummary("Messages the consumer rejected (id stored with other data, missing vendor), with the reason, in (partition, sequence) "
+                + "order; the next page starts after the last one's partition and sequence (after_partition, after_sequence); limit 1–10,000, default 100.");
         group.MapGet("/sse/add", FollowAsync)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
@@ -42,15 +45,18 @@ internal static class MessengerTopicApi
         return group;
     }
 
-    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, IGrainFactory grains)
+    /// <summary>One grain call: straight to the partition of the messenger's id, with the message already in JSON.</summary>
+    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, TopicPartitions partitions)
     {
-        await grains.MessengerTopic().SendAsync(body.Value);
+        var messenger = body.Value;
+        var partition = await partitions.OfAsync(Topics.News, messenger.Id);
+        await partition.AppendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId: null);
         return TypedResults.Ok(new SentAnswer("messenger details sent"));
     }
 
-    private static async Task<Ok<FailedMessage[]>> FailedAsync(PageQuery query, IGrainFactory grains)
+    private static async Task<Ok<FailedMessage[]>> FailedAsync(FailedPageQuery query, IGrainFactory grains)
     {
-        var failed = await grains.MessengerTopic().ReadFailedAsync(query.Page);
+        var failed = await grains.MessengerTopic().ReadFailedAsync(query.AfterPartition, query.AfterSequence, query.Limit);
         return TypedResults.Ok(failed.Select(m => new FailedMessage(m.Partition, m.Sequence, m.Reason ?? "", m.ReceivedAt,
             JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
     }

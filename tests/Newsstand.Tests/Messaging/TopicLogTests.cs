@@ -15,7 +15,7 @@ public abstract class TopicLogTests(IStorageFixture fixture)
         var topic = NewTopic();
         var partition = fixture.Grains.TopicPartition(topic, 2);
 
-        var positions = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => partition.AppendAsync(i, $"{{\"n\":{i}}}")));
+        var positions = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => partition.AppendAsync(i, $"{{\"n\":{i}}}", null)));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), positions.Select(p => p.Sequence).Order());
         await using var db = fixture.OpenDatabase();
@@ -52,10 +52,12 @@ public abstract class TopicLogTests(IStorageFixture fixture)
     private sealed class ActivationLike(NewsstandDb db, string topic)
     {
         private readonly TaskScheduler _turns = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
-        private readonly TopicPartitionLog _log = new(db, topic, 0, 7, TimeProvider.System);
+        private readonly TopicPartitionLog _log = new(new TopicLogStore(db), db, topic, 0, new TopicPartitionLog.Limits(7, 1000, TimeSpan.FromSeconds(10)),
+            TimeProvider.System);
 
-        public Task<long> AppendAsync(int key, string json) =>
-            Task.Factory.StartNew(() => _log.AppendAsync(key, json), CancellationToken.None, TaskCreationOptions.None, _turns).Unwrap();
+        public Task<long> AppendAsync(int key, string json, string? messageId = null) =>
+            Task.Factory.StartNew(() => _log.AppendAsync(key, json, messageId ?? Guid.NewGuid().ToString("N")), CancellationToken.None,
+                TaskCreationOptions.None, _turns).Unwrap();
     }
 }
 
