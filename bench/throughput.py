@@ -123,10 +123,10 @@ def wait_consumed(db, appended, deadline_s=180):
     raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
 
 
-def run(label, silo_env, seconds, ports, build, allocations, data_dir, root):
+def run(label, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
     services = bench.Services()
     try:
-        base, pids = bench.start_ours(services, data_dir, silo_env, {}, ports=ports, build=build, root=root)
+        base, pids = bench.start_ours(services, data_dir, silo_env, client_env, ports=ports, build=build, root=root)
         postgres = silo_env.get("Database__Postgres")
         db = Database(postgres=postgres and to_url(postgres)) if postgres else Database(sqlite_file=os.path.join(data_dir, "newsstand.db"))
         for path, body in (("login", {"id": 1, "username": "throughput-owner", "password": "throughput-bench-password", "user_type": 1}),
@@ -224,20 +224,22 @@ def main():
     parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (implies --no-build)")
     parser.add_argument("--allocations", action="store_true", help="also count bytes allocated per operation (dotnet-counters)")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
+    parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
     ports = None if args.port_base is None else {"client": args.port_base, "silo_web": args.port_base + 10,
                                                  "silo": args.port_base + 20, "gateway": args.port_base + 30}
     silo_env = dict(e.split("=", 1) for e in args.silo_env)
+    client_env = dict(e.split("=", 1) for e in args.client_env)
     build = not args.no_build and args.build_root == bench.ROOT
 
     results = []
     with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-        results.append(run("SQLite", silo_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+        results.append(run("SQLite", silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
     if args.postgres:
         connection, stop = scale.start_postgres(args.postgres_port)
         try:
             with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-                results.append(run("PostgreSQL", {**silo_env, "Database__Postgres": connection}, args.seconds, ports, False,
+                results.append(run("PostgreSQL", {**silo_env, "Database__Postgres": connection}, client_env, args.seconds, ports, False,
                                    args.allocations, data_dir, args.build_root))
         finally:
             stop()

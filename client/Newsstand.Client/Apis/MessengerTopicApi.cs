@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Streaming;
 using Newsstand.Grains;
-using Newsstand.Messaging;
 using Newsstand.Records;
 
 namespace Newsstand.Client.Apis;
@@ -15,12 +14,11 @@ namespace Newsstand.Client.Apis;
 /// </summary>
 internal static class MessengerTopicApi
 {
-    /// <summary>The live feed's reader service (and the clock its heartbeats use), and the topic's partition count.</summary>
+    /// <summary>The live feed's reader service (and the clock its heartbeats use).</summary>
     public static WebApplicationBuilder AddMessengerFeed(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MessengerFeed>();
-        builder.Services.AddSingleton<TopicPartitions>();
         return builder;
     }
 
@@ -45,12 +43,11 @@ internal static class MessengerTopicApi
         return group;
     }
 
-    /// <summary>One grain call: straight to the partition of the messenger's id, with the message already in JSON.</summary>
-    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, TopicPartitions partitions)
+    /// <summary>Straight to the partition of the messenger's id (one grain hop, shared with concurrent sends), the message already in JSON.</summary>
+    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, OwnerReferences owners)
     {
         var messenger = body.Value;
-        var partition = await partitions.OfAsync(Topics.News, messenger.Id);
-        await partition.AppendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId: null);
+        await owners.SendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId: null);
         return TypedResults.Ok(new SentAnswer("messenger details sent"));
     }
 

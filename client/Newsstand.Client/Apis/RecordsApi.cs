@@ -45,8 +45,8 @@ internal static class RecordsApi
     private static void MapAdd<TRecord>(RouteGroupBuilder group) where TRecord : class, ITableRecord
     {
         var table = TableSchema.NameOf<TRecord>();
-        group.MapPost($"/{table}/add", async Task<Ok<TRecord>> (JsonBody<TRecord> body, IGrainFactory grains) =>
-                TypedResults.Ok(await grains.RecordOwner<TRecord>(body.Value.Id).AddAsync(body.Value)))
+        group.MapPost($"/{table}/add", async Task<Ok<TRecord>> (JsonBody<TRecord> body, OwnerReferences owners) =>
+                TypedResults.Ok(await owners.AddAsync(body.Value)))
             .Accepts<TRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)

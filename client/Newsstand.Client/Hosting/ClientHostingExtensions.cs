@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Newsstand.Client.Apis;
 using Newsstand.Client.Binding;
 using Newsstand.Client.Errors;
 using Scalar.AspNetCore;
@@ -7,9 +8,11 @@ namespace Newsstand.Client.Hosting;
 
 internal static class ClientHostingExtensions
 {
-    /// <summary>JSON contract, problem details, request and connection limits, abuse limits and the OpenAPI document.</summary>
+    /// <summary>JSON contract, problem details, request and connection limits, abuse limits, the OpenAPI document, and the
+    /// references to the grains that take writes.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<OwnerReferences>();
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -13,6 +13,11 @@ public interface IRecordChunkGrain<TRecord> : ITableChunkGrain<TRecord>
     /// <see cref="Errors.CommitOutcomeUnknownException"/> when its commit's outcome is unknown (the chunk re-reads its rows).</summary>
     Task<TRecord> AddAsync(TRecord record);
 
+    /// <summary>Inserts each of <paramref name="records"/> as <see cref="AddAsync"/> does, in one call (a web client gathers
+    /// the adds that arrive for this chunk while its previous call is under way); answers, in order, each insert's domain
+    /// error, or null for a committed row. Each row succeeds or fails on its own.</summary>
+    Task<Errors.NewsstandException?[]> AddManyAsync(TRecord[] records);
+
     /// <summary>Inserts the row like <see cref="AddAsync"/>, with <paramref name="companion"/> committed in the same
     /// transaction: both are stored or neither is. Throws what <see cref="AddAsync"/> throws, and
     /// <see cref="Errors.StaleWriteException"/> when the companion's expected row is no longer the stored one.</summary>

@@ -17,6 +17,11 @@ public interface ITopicPartitionGrain : IGrainWithIntegerCompoundKey
     /// <see cref="Errors.CommitOutcomeUnknownException"/> when the commit's outcome is unknown (retry with the same id).</summary>
     Task<TopicPosition> AppendAsync(int key, string json, string? messageId);
 
+    /// <summary>Appends each of <paramref name="messages"/> as <see cref="AppendAsync"/> does, in one call (a web client gathers
+    /// the sends that arrive for this partition while its previous call is under way), in order; answers each one's
+    /// sequence number, or 0 with its domain error.</summary>
+    Task<AppendOutcome[]> AppendManyAsync(TopicAppend[] messages);
+
     /// <summary>The sequence number of the last committed message of the partition (0 when it is empty).</summary>
     Task<long> GetLastSequenceAsync();
 }

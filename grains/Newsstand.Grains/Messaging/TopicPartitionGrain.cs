@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Errors;
 using Newsstand.Grains;
 using Orleans.Concurrency;
 
@@ -29,6 +30,35 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, T
 
     public async Task<TopicPosition> AppendAsync(int key, string json, string? messageId) =>
         new(_partition, await _log.AppendAsync(key, json, messageId ?? Guid.NewGuid().ToString("N")));
+
+    public async Task<AppendOutcome[]> AppendManyAsync(TopicAppend[] messages)
+    {
+        var appends = new Task<long>[messages.Length];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            try
+            {
+                appends[i] = _log.AppendAsync(messages[i].Key, messages[i].Json, messages[i].MessageId ?? Guid.NewGuid().ToString("N"));
+            }
+            catch (NewsstandException refused)
+            {
+                appends[i] = Task.FromException<long>(refused);
+            }
+        }
+        var outcomes = new AppendOutcome[messages.Length];
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = new AppendOutcome(await appends[i], null);
+            }
+            catch (NewsstandException error)
+            {
+                outcomes[i] = new AppendOutcome(0, error);
+            }
+        }
+        return outcomes;
+    }
 
     public Task<long> GetLastSequenceAsync() => _log.LastSequenceAsync();
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Newsstand.Data;
+using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Hosting;
 using Newsstand.Records;
@@ -24,6 +25,25 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
     private IGrainTimer? _leases;
 
     public Task<TRecord> AddAsync(TRecord record) => InsertAsync(record, Db.InsertAsync);
+
+    public async Task<NewsstandException?[]> AddManyAsync(TRecord[] records)
+    {
+        // Each insert reserves its id and queues its row at once; they commit together in the next group commit.
+        var inserts = records.Select(record => InsertAsync(record, Db.InsertAsync)).ToArray();
+        var errors = new NewsstandException?[inserts.Length];
+        for (var i = 0; i < inserts.Length; i++)
+        {
+            try
+            {
+                await inserts[i];
+            }
+            catch (NewsstandException error)
+            {
+                errors[i] = error;
+            }
+        }
+        return errors;
+    }
 
     public Task<TRecord> AddWithCompanionAsync(TRecord record, CompanionRow companion) =>
         InsertAsync(record, row => Db.WriteUnitAsync(
