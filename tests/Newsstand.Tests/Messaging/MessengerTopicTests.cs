@@ -140,6 +140,63 @@ public sealed class MessengerTopicTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessageWhoseIdAnotherRequestIsWritingIsRetriedAndAppliedNotRecordedAsFailed()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var from = await EndOfLogAsync();
+        var id = SamePartitionIds(1)[0];
+        var owner = fixture.Grains.RecordOwner<Records.MessengerRecord>(id);
+        // Another request is writing messenger `id` (a POST /ch08/messenger/add in flight that will fail with 422).
+        var other = Guid.NewGuid();
+        await owner.ReserveAsync([new Records.MessengerRecord(id, "Other", "Writer", 1, new DateOnly(2021, 1, 1), 1, int.MaxValue - 41)], other);
+        using var retries = RetryCounter.Listen(Topics.PartitionOf(id, 4));
+
+        await SendAsync(Bodies.Messenger(id, vendorId));
+        await retries.AtLeastAsync(2).WaitAsync(TimeSpan.FromSeconds(30));
+        await owner.SettleAsync(other, [], outcomeKnown: true);
+
+        await using var feed = await SseReader.OpenAsync(_web.Http, Feed, from);
+        Assert.StartsWith("Added messenger status: true", Assert.Single(await EventsForAsync(feed, id)).Event);
+        var failed = (await fixture.Http.ListAsync("/ch08/messenger/kafka/failed?limit=10000")).Select(f => f!.AsObject());
+        Assert.DoesNotContain(failed, f => (int)f["messenger"]!["id"]! == id);
+    }
+
+    [Fact]
+    public async Task AHoleInTheLogIsWaitedOutWithGrowingPausesNotReadAgainInATightLoop()
+    {
+        var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
+        var ids = SamePartitionIds(2);
+        var partition = Topics.PartitionOf(ids[0], 4);
+        await using var feed = await SseReader.OpenAsync(_web.Http, Feed, await EndOfLogAsync());
+        using var retries = RetryCounter.Listen(partition);
+        var last = await LastInLogAsync(partition);
+
+        // The message after the next one is in the log; the next one is not (yet).
+        await LogDirectlyAsync(partition, last + 2, ids[1], vendorId);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await retries.AtLeastAsync(4).WaitAsync(TimeSpan.FromSeconds(30));
+        var fourRetries = started.Elapsed;
+        await LogDirectlyAsync(partition, last + 1, ids[0], vendorId);
+
+        Assert.True(fourRetries >= TimeSpan.FromMilliseconds(75), $"Four reads of the hole took {fourRetries.TotalMilliseconds} ms: no pause between them.");
+        Assert.All(await EventsForAsync(feed, ids), e => Assert.StartsWith("Added messenger status: true", e.Event));
+    }
+
+    private async Task<long> LastInLogAsync(int partition)
+    {
+        await using var db = fixture.OpenDatabase();
+        return await db.Set<TopicMessage>().Where(m => m.Topic == Topics.News && m.Partition == partition).MaxAsync(m => (long?)m.Seq) ?? 0;
+    }
+
+    /// <summary>Writes a message into the log behind the partition grain's back (as another writer of the partition would).</summary>
+    private async Task LogDirectlyAsync(int partition, long seq, int id, int vendorId)
+    {
+        await using var db = fixture.OpenDatabase();
+        db.Add(new TopicMessage(Topics.News, partition, seq, id, Bodies.Messenger(id, vendorId).ToJsonString(), DateTimeOffset.UtcNow, $"direct-{id}"));
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
     public async Task AReaderResumesAfterItsLastEventWithoutGapOrDuplicate()
     {
         var (_, vendorId) = await fixture.Http.AddLoginAndVendorAsync();
