@@ -56,7 +56,8 @@ internal sealed partial class MessengerBatch(IGrainFactory grains, NewsstandDb d
             await SettleAsync(records, answers, holder, reasons, outcomeKnown: true);
             return [];
         }
-        rows.Add(new WriteRow(new TopicCheckpoint(topic, partition, messages[count - 1].Seq), EntityState.Modified, new TopicCheckpoint(topic, partition, checkpoint)));
+        // The checkpoint first: a batch another consumer took already fails on it (stale), before any of its rows is tried.
+        rows.Insert(0, new WriteRow(new TopicCheckpoint(topic, partition, messages[count - 1].Seq), EntityState.Modified, new TopicCheckpoint(topic, partition, checkpoint)));
         try
         {
             await db.WriteUnitAsync([.. rows]);
