@@ -156,6 +156,7 @@ internal sealed partial class MessengerConsumerGrain(
         {
             throw new WriteInProgressException("messenger", contiguous[0].Key);
         }
+        var full = contiguous.Length >= options.Value.ConsumerBatchSize;
         _checkpoint = consumed[^1].Sequence;
         _last = Math.Max(_last, _checkpoint);
         foreach (var message in consumed)
@@ -168,6 +169,11 @@ internal sealed partial class MessengerConsumerGrain(
         }
         Report();
         await _feed!.PublishAsync(consumed);
+        if (!full && options.Value.ConsumerLinger > TimeSpan.Zero)
+        {
+            // More is likely on its way: let it gather into the next batch.
+            await Task.Delay(options.Value.ConsumerLinger, time, stopping);
+        }
         return true;
     }
 
