@@ -250,6 +250,9 @@ def main():
     parser.add_argument("--overload-seconds", type=int, default=30)
     parser.add_argument("--no-overload", action="store_true")
     parser.add_argument("--no-mixed", action="store_true", help="light scenario only")
+    parser.add_argument("--port-base", type=int, default=None,
+                        help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
+    parser.add_argument("--build-root", default=ROOT, help="run the Release build of another checkout (no build)")
     args = parser.parse_args()
 
     services = Services()
@@ -257,8 +260,11 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix="nsms-bench-") as data_dir:
             if not args.no_ours:
+                ports = None if args.port_base is None else {"client": args.port_base, "silo_web": args.port_base + 10,
+                                                             "silo": args.port_base + 20, "gateway": args.port_base + 30}
                 targets.append(("orleans", *start_ours(services, data_dir, dict(e.split("=", 1) for e in args.silo_env),
-                                                        dict(e.split("=", 1) for e in args.client_env))))
+                                                        dict(e.split("=", 1) for e in args.client_env), ports=ports,
+                                                        build=args.build_root == ROOT, root=args.build_root)))
             if not args.no_seed:
                 targets.append(("fastapi", *start_seed(services)))
             for spec in args.target:
