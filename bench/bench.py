@@ -225,6 +225,15 @@ def machine():
             f".NET SDK {dotnet}, Python {platform.python_version()}; load generators on the same machine")
 
 
+def save_report(kind, text):
+    """Prints a scenario's report and keeps it under bench/results/ (not committed), named by kind and time."""
+    print("\n" + text)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    name = datetime.datetime.now().strftime(f"{kind}-%Y%m%d-%H%M%S.md")
+    with open(os.path.join(ROOT, "bench", "results", name), "w") as f:
+        f.write(text + "\n")
+
+
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None

@@ -253,11 +253,7 @@ def main():
         out += ("\n\nPostgreSQL ÷ SQLite: inserts "
                 f"{postgres['inserts']['rate'] / sqlite['inserts']['rate']:.2f}, sends {postgres['sends']['rate'] / sqlite['sends']['rate']:.2f}, "
                 f"consumption {postgres['sends']['consume_rate'] / sqlite['sends']['consume_rate']:.2f}")
-    print("\n" + out)
-    os.makedirs(os.path.join(bench.ROOT, "bench", "results"), exist_ok=True)
-    name = datetime.datetime.now().strftime("throughput-%Y%m%d-%H%M%S.md")
-    with open(os.path.join(bench.ROOT, "bench", "results", name), "w") as f:
-        f.write(out + "\n")
+    bench.save_report("throughput", out)
 
 
 if __name__ == "__main__":
