@@ -186,18 +186,26 @@ class Services:
             log.close()
 
 
-def start_ours(services, data_dir, silo_env, client_env):
-    subprocess.run(["dotnet", "build", os.path.join(ROOT, "Orleans.sln"), "-c", "Release", "--nologo", "-v", "quiet",
-                    "-clp:ErrorsOnly"], check=True)
-    out = lambda project: os.path.join(ROOT, project, "bin", "Release", "net10.0")
+# Loopback ports of our two hosts; a bench run that must keep off other ports passes its own (see throughput.py).
+PORTS = {"client": 18000, "silo_web": 18100, "silo": 12111, "gateway": 31000}
+
+
+def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True, root=ROOT):
+    """Starts our silo and web client from the Release build under root (another checkout's build for A/B runs)."""
+    ports = {**PORTS, **(ports or {})}
+    if build:
+        subprocess.run(["dotnet", "build", os.path.join(ROOT, "Orleans.sln"), "-c", "Release", "--nologo", "-v", "quiet",
+                        "-clp:ErrorsOnly"], check=True)
+    out = lambda project: os.path.join(root, project, "bin", "Release", "net10.0")
+    silo_web, client_web = f"http://127.0.0.1:{ports['silo_web']}", f"http://127.0.0.1:{ports['client']}"
     silo = services.start("silo", ["./Newsstand.Silo"], out("silo/Newsstand.Silo"), {
-        "Urls": "http://127.0.0.1:18100", "Orleans__SiloPort": "12111", "Orleans__GatewayPort": "31000",
+        "Urls": silo_web, "Orleans__SiloPort": str(ports["silo"]), "Orleans__GatewayPort": str(ports["gateway"]),
         "Database__DataDirectory": data_dir, **silo_env})
-    wait_ready("http://127.0.0.1:18100/health/ready", 120, silo)
+    wait_ready(f"{silo_web}/health/ready", 120, silo)
     client = services.start("client", ["./Newsstand.Client"], out("client/Newsstand.Client"), {
-        "Urls": "http://127.0.0.1:18000", "Orleans__GatewayPorts__0": "31000", **BENCH_CLIENT_ENV, **client_env})
-    wait_ready("http://127.0.0.1:18000/health/ready", 60, client)
-    return "http://127.0.0.1:18000", [silo.pid, client.pid]
+        "Urls": client_web, "Orleans__GatewayPorts__0": str(ports["gateway"]), **BENCH_CLIENT_ENV, **client_env})
+    wait_ready(f"{client_web}/health/ready", 60, client)
+    return client_web, [silo.pid, client.pid]
 
 
 def start_seed(services):
@@ -215,6 +223,15 @@ def machine():
     dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
     return (f"{os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.system()} {platform.release()}, "
             f".NET SDK {dotnet}, Python {platform.python_version()}; load generators on the same machine")
+
+
+def save_report(kind, text):
+    """Prints a scenario's report and keeps it under bench/results/ (not committed), named by kind and time."""
+    print("\n" + text)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    name = datetime.datetime.now().strftime(f"{kind}-%Y%m%d-%H%M%S.md")
+    with open(os.path.join(ROOT, "bench", "results", name), "w") as f:
+        f.write(text + "\n")
 
 
 def med(values):
@@ -242,6 +259,9 @@ def main():
     parser.add_argument("--overload-seconds", type=int, default=30)
     parser.add_argument("--no-overload", action="store_true")
     parser.add_argument("--no-mixed", action="store_true", help="light scenario only")
+    parser.add_argument("--port-base", type=int, default=None,
+                        help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
+    parser.add_argument("--build-root", default=ROOT, help="run the Release build of another checkout (no build)")
     args = parser.parse_args()
 
     services = Services()
@@ -249,8 +269,11 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix="nsms-bench-") as data_dir:
             if not args.no_ours:
+                ports = None if args.port_base is None else {"client": args.port_base, "silo_web": args.port_base + 10,
+                                                             "silo": args.port_base + 20, "gateway": args.port_base + 30}
                 targets.append(("orleans", *start_ours(services, data_dir, dict(e.split("=", 1) for e in args.silo_env),
-                                                        dict(e.split("=", 1) for e in args.client_env))))
+                                                        dict(e.split("=", 1) for e in args.client_env), ports=ports,
+                                                        build=args.build_root == ROOT, root=args.build_root)))
             if not args.no_seed:
                 targets.append(("fastapi", *start_seed(services)))
             for spec in args.target:

@@ -16,6 +16,10 @@ if [ "${1:-}" = soak ]; then
   shift
   exec /usr/bin/python3 soak.py "$@"
 fi
+if [ "${1:-}" = throughput ]; then
+  shift
+  exec /usr/bin/python3 throughput.py "$@"
+fi
 if [ "${1:-}" = topic ]; then
   shift
   exec /usr/bin/python3 topic.py "$@"

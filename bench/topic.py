@@ -135,11 +135,7 @@ def main():
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}", "",
                      table(results)])
-    print("\n" + out)
-    os.makedirs(os.path.join(bench.ROOT, "bench", "results"), exist_ok=True)
-    name = datetime.datetime.now().strftime("topic-%Y%m%d-%H%M%S.md")
-    with open(os.path.join(bench.ROOT, "bench", "results", name), "w") as f:
-        f.write(out + "\n")
+    bench.save_report("topic", out)
 
 
 if __name__ == "__main__":

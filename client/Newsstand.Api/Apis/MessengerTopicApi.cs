@@ -34,7 +34,8 @@ internal static class MessengerTopicApi
             .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
         group.MapGet("/kafka/failed", FailedAsync)
             .ProducesValidationProblem()
-            .WithSummary("Messages the consumer rejected (duplicate id, missing vendor), with the reason; optional limit and offset.");
+            .WithSummary("Messages the consumer rejected (id stored with other data, missing vendor), with the reason, in (partition, sequence) "
+                + "order; the next page starts after the last one's partition and sequence (after_partition, after_sequence); limit 1–10,000, default 100.");
         group.MapGet("/sse/add", FollowAsync)
             .RequireLongLivedPlace()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
@@ -44,15 +45,17 @@ internal static class MessengerTopicApi
         return group;
     }
 
-    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, IGrainFactory grains)
+    /// <summary>Straight to the partition of the messenger's id (one grain hop, shared with concurrent sends), the message already in JSON.</summary>
+    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, OwnerReferences owners)
     {
-        await grains.MessengerTopic().SendAsync(body.Value);
+        var messenger = body.Value;
+        await owners.SendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId: null);
         return TypedResults.Ok(new SentAnswer("messenger details sent"));
     }
 
-    private static async Task<Ok<FailedMessage[]>> FailedAsync(PageQuery query, IGrainFactory grains)
+    private static async Task<Ok<FailedMessage[]>> FailedAsync(FailedPageQuery query, IGrainFactory grains)
     {
-        var failed = await grains.MessengerTopic().ReadFailedAsync(query.Page);
+        var failed = await grains.MessengerTopic().ReadFailedAsync(query.AfterPartition, query.AfterSequence, query.Limit);
         return TypedResults.Ok(failed.Select(m => new FailedMessage(m.Partition, m.Sequence, m.Reason ?? "", m.ReceivedAt,
             JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
     }

@@ -49,8 +49,8 @@ internal static class RecordsApi
     private static RouteHandlerBuilder MapAdd<TRecord>(this RouteGroupBuilder group, string path) where TRecord : class, ITableRecord
     {
         var table = TableSchema.NameOf<TRecord>();
-        return group.MapPost(path, async Task<Ok<TRecord>> (JsonBody<TRecord> body, IGrainFactory grains) =>
-                TypedResults.Ok(await grains.RecordOwner<TRecord>(body.Value.Id).AddAsync(body.Value)))
+        return group.MapPost(path, async Task<Ok<TRecord>> (JsonBody<TRecord> body, OwnerReferences owners) =>
+                TypedResults.Ok(await owners.AddAsync(body.Value)))
             .Accepts<TRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)

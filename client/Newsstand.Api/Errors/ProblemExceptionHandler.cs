@@ -67,6 +67,8 @@ internal sealed partial class ProblemExceptionHandler(
         TaskFailedException e => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, e.Message), null),
         OverloadedException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
         StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        CommitOutcomeUnknownException e => (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, e.Message), e.RetryAfterSeconds),
+        WriteInProgressException e => (StatusCodes.Status409Conflict, Invalid(StatusCodes.Status409Conflict, Field("id", e.Message)), WriteInProgressException.RetryAfterSeconds),
         StaleWriteException e => (StatusCodes.Status409Conflict, Detail(StatusCodes.Status409Conflict, e.Message), null),
         UpstreamException e => (e.StatusCode, Detail(e.StatusCode, e.Message),
             e.StatusCode == StatusCodes.Status503ServiceUnavailable ? UpstreamException.RetryAfterSeconds : null),

@@ -14,9 +14,11 @@ namespace Newsstand.Api.Hosting;
 /// </summary>
 public static class ApiHostingExtensions
 {
-    /// <summary>JSON contract, problem details, request and connection limits, abuse limits, the OpenAPI document, the feeds and sockets.</summary>
+    /// <summary>JSON contract, problem details, request and connection limits, abuse limits, the OpenAPI document, the feeds and
+    /// sockets, and the references to the grains that take writes.</summary>
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<OwnerReferences>();
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -63,3 +63,27 @@ public sealed class StaleWriteException(string table) : NewsstandException($"A {
 {
     [Id(0)] public string Table { get; } = table;
 }
+
+/// <summary>
+/// The connection to the database was lost while the write was being committed: it may or may not be stored.
+/// The owner re-reads its rows before it serves again; a retry with the same Idempotency-Key (for a topic send:
+/// the same message id) takes effect at most once.
+/// </summary>
+[GenerateSerializer, Alias("Newsstand.CommitOutcomeUnknownException")]
+public sealed class CommitOutcomeUnknownException(int retryAfterSeconds)
+    : NewsstandException($"The database connection was lost while committing; the outcome is unknown. Retry with the same Idempotency-Key after {retryAfterSeconds} s.")
+{
+    [Id(0)] public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
+
+/// <summary>Another request is writing the same row at this moment: nothing was stored, and a retry shortly may succeed.
+/// Not a final conflict (that is <see cref="RecordConflictException"/>).</summary>
+[GenerateSerializer, Alias("Newsstand.WriteInProgressException")]
+public sealed class WriteInProgressException(string table, int id) : NewsstandException($"{table} {id} is being written by another request; retry.")
+{
+    public const int RetryAfterSeconds = 1;
+
+    [Id(0)] public string Table { get; } = table;
+
+    [Id(1)] public int RecordId { get; } = id;
+}

@@ -4,9 +4,10 @@ using Newsstand.Messaging;
 namespace Newsstand.Grains;
 
 /// <summary>
-/// The always-running consumer of one partition of <see cref="Topics.News"/> (key: the partition): it inserts
-/// each published messenger through the messenger table's owner, in log order, with its checkpoint in the
-/// same transaction, records rejected messengers as failed, and publishes what it consumed to the live feed.
+/// The always-running consumer of one partition of <see cref="Topics.News"/> (key: the partition): it consumes the
+/// log in order, a batch at a time, inserting the batch's messengers (their ids reserved at the messenger table's
+/// owners), recording rejected ones as failed and advancing its checkpoint in one transaction, and publishes what it
+/// consumed to the live feed.
 /// </summary>
 public interface IMessengerConsumerGrain : IGrainWithIntegerKey
 {

@@ -9,8 +9,13 @@ namespace Newsstand.Grains;
 /// </summary>
 public interface IMessengerTopicGrain : IGrainWithIntegerKey
 {
-    /// <summary>Publishes the messenger to the topic; answers its position once the message is committed to the log.</summary>
-    Task<TopicPosition> SendAsync(MessengerRecord messenger);
+    /// <summary>Publishes the messenger to the topic; answers its position once the message is committed to the log.
+    /// <paramref name="messageId"/> as for <see cref="ITopicPartitionGrain.AppendAsync"/>. (The web client appends to the
+    /// partition itself, one grain call fewer; this is for callers that do not know the partition count.)</summary>
+    Task<TopicPosition> SendAsync(MessengerRecord messenger, string? messageId = null);
+
+    /// <summary>The topic's partition count (every silo of a cluster agrees on it).</summary>
+    Task<int> GetPartitionCountAsync();
 
     /// <summary>Every partition's progress, in partition order (their count is the topic's partition count).</summary>
     Task<PartitionProgress[]> GetProgressAsync();
@@ -18,6 +23,7 @@ public interface IMessengerTopicGrain : IGrainWithIntegerKey
     /// <summary>Consumed messages of <paramref name="partition"/> after <paramref name="afterSequence"/>, in log order, at most <paramref name="maxCount"/>.</summary>
     Task<ConsumedMessage[]> ReadConsumedAsync(int partition, long afterSequence, int maxCount);
 
-    /// <summary>Messages recorded as failed (with their reasons), ordered by partition and sequence, as a page.</summary>
-    Task<ConsumedMessage[]> ReadFailedAsync(Page page);
+    /// <summary>At most <paramref name="maxCount"/> messages recorded as failed (with their reasons) after the message at
+    /// (<paramref name="afterPartition"/>, <paramref name="afterSequence"/>), ordered by partition and sequence.</summary>
+    Task<ConsumedMessage[]> ReadFailedAsync(int afterPartition, long afterSequence, int maxCount);
 }

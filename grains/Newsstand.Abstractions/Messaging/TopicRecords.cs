@@ -42,3 +42,11 @@ public sealed record PartitionProgress(
 {
     public long Lag => Math.Max(0, LastSequence - Checkpoint);
 }
+
+/// <summary>A message to append: its key, its JSON, and its id (null: a new one).</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.TopicAppend")]
+public sealed record TopicAppend([property: Id(0)] int Key, [property: Id(1)] string Json, [property: Id(2)] string? MessageId);
+
+/// <summary>What became of one append: its sequence number, or (sequence 0) why it was not appended.</summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.AppendOutcome")]
+public sealed record AppendOutcome([property: Id(0)] long Sequence, [property: Id(1)] Errors.NewsstandException? Error);

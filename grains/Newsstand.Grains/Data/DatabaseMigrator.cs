@@ -41,11 +41,23 @@ internal sealed partial class DatabaseMigrator(NewsstandDb db, ILogger<DatabaseM
         }
         if (context.Database.IsSqlite())
         {
-            // WAL keeps readers off the writer's lock; synchronous stays FULL, so a commit is on disk before we answer.
+            // WAL keeps readers off the writer's lock; every connection sets synchronous=FULL (SqliteDurability), so a
+            // commit is on disk before we answer.
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        else if (!await CommitsWaitForDiskAsync(context, cancellationToken))
+        {
+            LogAsynchronousCommit();
         }
         LogMigrated(db.Provider);
     }
+
+    /// <summary>Whether PostgreSQL acknowledges a commit only once it is on disk (its sessions' synchronous_commit is not off).</summary>
+    internal static async Task<bool> CommitsWaitForDiskAsync(DbContext context, CancellationToken cancellationToken = default) =>
+        await context.Database.SqlQueryRaw<string>("SELECT current_setting('synchronous_commit') AS \"Value\"").SingleAsync(cancellationToken) != "off";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL has synchronous_commit=off: a commit is acknowledged before it is on disk, so a server crash can lose writes this service answered 2xx. Set synchronous_commit to on (or remote_apply/remote_write with replicas).")]
+    private partial void LogAsynchronousCommit();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Provider}).")]
     private partial void LogMigrated(string provider);

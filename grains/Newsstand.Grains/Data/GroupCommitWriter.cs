@@ -7,26 +7,31 @@ using Newsstand.Errors;
 namespace Newsstand.Data;
 
 /// <summary>
-/// Group commit: writes queued by any grain are committed together, one transaction and one sync to
-/// disk for all of them, and each waiting grain learns its own write's fate. A write is one row or a unit
-/// of rows that commit together. A batch that breaks a constraint is redone write by write, each write in
-/// its own savepoint, so only the bad writes fail (a unit as a whole). A write's task completes only after
-/// its transaction committed, so a 2xx built on it means the rows are durable.
+/// Group commit: writes queued by any grain are committed together, one transaction and one sync to disk for all
+/// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
+/// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), replacements through EF Core.
+/// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
+/// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
+/// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
+/// writes fail with <see cref="CommitOutcomeUnknownException"/>.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
     private readonly Channel<PendingWrite> _queue;
     private readonly Func<NewsstandDbContext> _create;
-    private readonly TableCatalog _catalog;
+    private readonly RowInserter _inserter;
+    private readonly WriteByWrite _writeByWrite;
     private readonly int _batchSize;
     private readonly ILogger _logger;
     private readonly Histogram<int> _batchRows;
     private readonly Task _loop;
 
-    public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, DatabaseOptions options, TaskScheduler scheduler, ILogger logger, Meter meter)
+    public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, DatabaseOptions options, TaskScheduler scheduler,
+        ILogger logger, Meter meter)
     {
         _create = create;
-        _catalog = catalog;
+        _inserter = inserter;
+        _writeByWrite = new WriteByWrite(catalog);
         _batchSize = options.WriteBatchSize;
         _logger = logger;
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(options.WriteQueueLength) { SingleReader = true });
@@ -37,12 +42,13 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Inserts (<see cref="EntityState.Added"/>) or replaces (<see cref="EntityState.Modified"/>) <paramref name="row"/>;
-    /// completes once committed, or fails with the row's own domain error or <see cref="StorageUnavailableException"/>.</summary>
+    /// completes once committed, or fails with the row's own domain error, <see cref="StorageUnavailableException"/> or
+    /// <see cref="CommitOutcomeUnknownException"/>.</summary>
     public Task WriteAsync(object row, EntityState state) => WriteUnitAsync([new WriteRow(row, state)]);
 
-    /// <summary>Commits <paramref name="rows"/> as one unit: all of them or none. A unit that fails is explained by
-    /// its first row (its domain error), or fails with <see cref="StaleWriteException"/> when a conditional row
-    /// found its stored row changed.</summary>
+    /// <summary>Commits <paramref name="rows"/> as one unit: all of them or none (an optional row's fallback stands in for
+    /// it). A unit that fails is explained by its first row (its domain error), or fails with <see cref="StaleWriteException"/>
+    /// when a conditional row found its stored row changed.</summary>
     public Task WriteUnitAsync(WriteRow[] rows)
     {
         var write = new PendingWrite(rows);
@@ -85,69 +91,63 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
+        var committing = false;
         try
         {
             await using (var context = _create())
             {
-                foreach (var write in batch)
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)]);
+                if (batch.Any(w => w.Rows.Any(r => !r.IsPlainInsert)))
                 {
-                    write.Track(context);
+                    foreach (var row in batch.SelectMany(w => w.Rows).Where(r => !r.IsPlainInsert))
+                    {
+                        row.Track(context);
+                    }
+                    await context.SaveChangesAsync();
                 }
-                await context.SaveChangesAsync();
+                committing = true;
+                await transaction.CommitAsync();
             }
             foreach (var write in batch)
             {
                 write.Completion.TrySetResult();
             }
         }
-        catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None)
+        catch (Exception error) when (committing || StorageErrors.IsOutage(error))
         {
-            await CommitEachAsync(batch);
+            Fail(batch, error, committing);
         }
-        catch (InvalidOperationException)
+        catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None || error is InvalidOperationException)
         {
-            // Two writes of the batch carry the same key (units updating one row): each needs its own savepoint.
-            await CommitEachAsync(batch);
+            // A row broke a constraint, or two writes of the batch carry the same key (units updating one row): each
+            // write needs its own savepoint.
+            await CommitWriteByWriteAsync(batch);
         }
         catch (Exception error) when (StorageErrors.IsStorageFailure(error))
         {
-            FailAll(batch, error);
+            Fail(batch, error, committing: false);
         }
     }
 
-    /// <summary>The batch again, each write (row or unit) in its own savepoint (EF Core sets one around each SaveChanges inside a transaction).</summary>
-    private async Task CommitEachAsync(List<PendingWrite> batch)
+    private async Task CommitWriteByWriteAsync(List<PendingWrite> batch)
     {
         var outcomes = new Exception?[batch.Count];
+        var committing = false;
         try
         {
             await using var context = _create();
             await using var transaction = await context.Database.BeginTransactionAsync();
             for (var i = 0; i < batch.Count; i++)
             {
-                try
-                {
-                    batch[i].Track(context);
-                    await context.SaveChangesAsync();
-                }
-                catch (Exception error) when (StorageErrors.ViolationOf(error) is var violation and not StorageErrors.Violation.None)
-                {
-                    context.ChangeTracker.Clear();
-                    outcomes[i] = await ExplainAsync(context, batch[i], violation);
-                }
-                catch (InvalidOperationException error)
-                {
-                    // The unit carries one key twice: a caller's mistake, failed alone.
-                    outcomes[i] = error;
-                }
-                // A later write may carry a row with the same key as this one (a chain of conditional updates).
-                context.ChangeTracker.Clear();
+                outcomes[i] = await _writeByWrite.WriteAsync(context, transaction, batch[i].Rows);
             }
+            committing = true;
             await transaction.CommitAsync();
         }
-        catch (Exception error) when (StorageErrors.IsStorageFailure(error))
+        catch (Exception error) when (committing || StorageErrors.IsStorageFailure(error))
         {
-            FailAll(batch, error);
+            Fail(batch, error, committing);
             return;
         }
         for (var i = 0; i < batch.Count; i++)
@@ -163,46 +163,35 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task<NewsstandException> ExplainAsync(DbContext context, PendingWrite write, StorageErrors.Violation violation)
-    {
-        var row = write.Rows[0].Row;
-        if (violation == StorageErrors.Violation.StaleRow)
-        {
-            var stale = write.Rows.FirstOrDefault(r => r.Expected is not null).Row ?? row;
-            return new StaleWriteException(context.Model.FindEntityType(stale.GetType())?.GetTableName() ?? stale.GetType().Name);
-        }
-        if (row is not Records.ITableRecord record)
-        {
-            var name = context.Model.FindEntityType(row.GetType())?.GetTableName() ?? row.GetType().Name;
-            return new RecordConflictException("key", $"A {name} row with the same key already exists.");
-        }
-        var table = _catalog[row.GetType()].Name;
-        var id = record.Id;
-        return violation switch
-        {
-            StorageErrors.Violation.UniqueUsername => new RecordConflictException("username", "The username is taken."),
-            StorageErrors.Violation.ForeignKey when await _catalog.FindMissingReferencesAsync(context, row) is { Count: > 0 } missing =>
-                new MissingReferenceException(missing),
-            StorageErrors.Violation.ForeignKey => new RecordConflictException("reference", $"A {table} reference collides with a concurrent change; retry."),
-            _ => new RecordConflictException("id", $"{table} {id} already exists."),
-        };
-    }
-
-    private void FailAll(List<PendingWrite> batch, Exception error)
+    /// <summary>
+    /// Fails every write of the batch: with <see cref="CommitOutcomeUnknownException"/> when the failure came while
+    /// committing (the COMMIT may have landed before the connection broke), else with
+    /// <see cref="StorageUnavailableException"/> (the transaction never committed: nothing was stored).
+    /// </summary>
+    private void Fail(List<PendingWrite> batch, Exception error, bool committing)
     {
         var cause = StorageErrors.RootCause(error);
-        LogStorageFailure(cause.GetType().Name, cause.Message, batch.Count);
+        if (committing)
+        {
+            LogOutcomeUnknown(cause.GetType().Name, cause.Message, batch.Count);
+        }
+        else
+        {
+            LogStorageFailure(cause.GetType().Name, cause.Message, batch.Count);
+        }
         foreach (var write in batch)
         {
-            write.Completion.TrySetException(new StorageUnavailableException(cause.GetType().Name, StorageErrors.RetryAfterSeconds));
+            write.Completion.TrySetException(committing
+                ? new CommitOutcomeUnknownException(StorageErrors.RetryAfterSeconds)
+                : new StorageUnavailableException(cause.GetType().Name, StorageErrors.RetryAfterSeconds));
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit failed unexpectedly; its writes fail, the writer goes on.")]
-    private partial void LogWriterFault(Exception fault);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit ({Error}: {Reason}); {Rows} writes answered 503.")]
     private partial void LogStorageFailure(string error, string reason, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a group commit while committing ({Error}: {Reason}); the outcome of {Rows} writes is unknown, each answered 503.")]
+    private partial void LogOutcomeUnknown(string error, string reason, int rows);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "A group commit failed unexpectedly; its {Rows} writes failed and the writer goes on.")]
     private partial void LogCommitFailed(Exception error, int rows);
@@ -210,14 +199,6 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private sealed class PendingWrite(WriteRow[] rows)
     {
         public WriteRow[] Rows { get; } = rows;
-
-        public void Track(DbContext context)
-        {
-            foreach (var row in Rows)
-            {
-                row.Track(context);
-            }
-        }
 
         // Continuations never run on the writer's thread: they belong to the grains that wait.
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -52,6 +52,7 @@ internal sealed class NewsstandDb : IAsyncDisposable
             }.ToString();
             var sqlite = new DbContextOptionsBuilder<SqliteNewsstandDbContext>()
                 .UseSqlite(connection)
+                .AddInterceptors(new SqliteDurability())
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .Options;
             var pool = new PooledDbContextFactory<SqliteNewsstandDbContext>(sqlite);
@@ -63,14 +64,18 @@ internal sealed class NewsstandDb : IAsyncDisposable
         using (var context = _create())
         {
             Catalog = new TableCatalog(context.Model);
+            Inserter = new RowInserter(context.Model, settings.UsesPostgres);
         }
         _meter = meters.Create(MeterName);
-        _writer = new GroupCommitWriter(_create, Catalog, settings, _sqliteWrites ?? TaskScheduler.Default, logger, _meter);
+        _writer = new GroupCommitWriter(_create, Catalog, Inserter, settings, _sqliteWrites ?? TaskScheduler.Default, logger, _meter);
     }
 
     public string Provider { get; }
 
     public TableCatalog Catalog { get; }
+
+    /// <summary>The multi-row insert statements of the group commits (built from the model once).</summary>
+    public RowInserter Inserter { get; }
 
     /// <summary>A context for work outside grain turns (migrations at start, tests).</summary>
     public NewsstandDbContext CreateContext() => _create();

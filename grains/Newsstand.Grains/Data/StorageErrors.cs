@@ -49,6 +49,12 @@ internal static class StorageErrors
     public static bool IsStorageFailure(Exception error) =>
         Causes(error).Any(cause => cause is DbException or DbUpdateException or IOException or TimeoutException);
 
+    /// <summary>
+    /// Whether <paramref name="error"/> is the database or its connection failing, with no constraint broken: such a
+    /// batch is never redone row by row (it would only fail again, or, after a lost COMMIT, store its rows twice).
+    /// </summary>
+    public static bool IsOutage(Exception error) => IsStorageFailure(error) && ViolationOf(error) == Violation.None;
+
     /// <summary>The database error behind <paramref name="error"/>, for log lines: the innermost database or I/O exception.</summary>
     public static Exception RootCause(Exception error) =>
         Causes(error).LastOrDefault(cause => cause is DbException or IOException or TimeoutException) ?? error;

@@ -5,9 +5,13 @@ using Newsstand.Messaging;
 
 namespace Newsstand.Data;
 
-/// <summary>One message of a topic's log: its partition, its sequence number there (consecutive from 1), its key and its JSON.</summary>
+/// <summary>
+/// One message of a topic's log: its partition, its sequence number there (consecutive from 1), its key, its JSON, and
+/// its id (unique in the topic: an append replayed with the same id is answered with the first one's position and
+/// stored once).
+/// </summary>
 [Table("topic_message")]
-internal sealed record TopicMessage(string Topic, int Partition, long Seq, int Key, string Payload, DateTimeOffset ReceivedAt);
+internal sealed record TopicMessage(string Topic, int Partition, long Seq, int Key, string Payload, DateTimeOffset ReceivedAt, string MessageId);
 
 /// <summary>A consumed message whose effect was rejected, and why (the consumer moved on past it).</summary>
 [Table("topic_failure")]
@@ -22,6 +26,7 @@ internal static class TopicTables
 {
     public const int TopicLength = 45;
     public const int ReasonLength = 1000;
+    public const int MessageIdLength = 64;
 
     public static void Configure(ModelBuilder model)
     {
@@ -37,6 +42,8 @@ internal static class TopicTables
             message.HasKey(m => new { m.Topic, m.Partition, m.Seq });
             message.Property(m => m.Topic).HasMaxLength(TopicLength);
             message.Property(m => m.Seq).ValueGeneratedNever();
+            message.Property(m => m.MessageId).HasMaxLength(MessageIdLength);
+            message.HasIndex(m => new { m.Topic, m.MessageId }).IsUnique();
         }
     }
 

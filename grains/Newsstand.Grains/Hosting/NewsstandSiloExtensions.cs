@@ -44,6 +44,7 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
         services.AddWorkloads();
         services.AddSingleton<TopicMetrics>();
+        services.AddSingleton<TopicLogStore>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();
         return silo;
     }

@@ -1,34 +1,28 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
-using Newsstand.Records;
 using Orleans.Concurrency;
-using Orleans.Streams;
 using Polly;
 
 namespace Newsstand.Messaging;
 
 /// <summary>
-/// The consumer of one partition of <see cref="Topics.News"/>. It drains the log in order from its checkpoint:
-/// each messenger goes to the messenger table's owner together with the checkpoint's advance (one
-/// transaction), a rejected one is recorded as failed together with the advance, and a transient fault is
-/// retried until it passes. The advance is conditional on the checkpoint this consumer read, so a message
-/// takes effect once even if the consumer is restarted, a call's outcome was unknown, or two activations
-/// briefly coexist: the loser re-reads the checkpoint and carries on from there. What it consumed is
-/// published to the live feed (<see cref="ProviderNames.ConsumedMessages"/>).
+/// The consumer of one partition of <see cref="Topics.News"/>: a drain loop over the log from its checkpoint. Each
+/// round reads a batch (<see cref="TopicLogStore"/>) and applies it in one transaction (<see cref="MessengerBatch"/>),
+/// then publishes what it consumed (<see cref="ConsumedFeed"/>). A transient fault (database unavailable, an unknown
+/// commit outcome, an id another request is writing, a hole in the log) is retried after a growing wait until it
+/// passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
+/// the consumer is restarted or two activations briefly coexist: the loser re-reads the checkpoint and carries on.
 /// </summary>
 [Reentrant] // Only the drain (one at a time) changes the checkpoint; wake-ups and reads interleave with its awaits.
 [KeepAlive] // Consumers run whether or not anyone watches; the silos' keepers reactivate them after a failure.
 internal sealed partial class MessengerConsumerGrain(
-    NewsstandDb db, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics, ILogger<MessengerConsumerGrain> logger)
+    NewsstandDb db, TopicLogStore store, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics, ILogger<MessengerConsumerGrain> logger)
     : Grain, IMessengerConsumerGrain, IDisposable
 {
     private const string Topic = Topics.News;
-    private const int PublishEvery = 64;
     private const int MaxReadCount = 1000;
 
     private readonly CancellationTokenSource _stopping = new();
@@ -38,17 +32,19 @@ internal sealed partial class MessengerConsumerGrain(
     private Task _draining = Task.CompletedTask;
     private bool _again;
     private ResiliencePipeline _retry = ResiliencePipeline.Empty;
-    private IAsyncStream<ConsumedBatch>? _feed;
+    private MessengerBatch _batch = null!;
+    private ConsumedFeed? _feed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _partition = (int)this.GetPrimaryKeyLong();
         _retry = ConsumerRetry.Create(options.Value, time, logger, () => metrics.Retried(Topic, _partition));
-        _checkpoint = await LoadCheckpointAsync();
-        _last = Math.Max(_checkpoint, await db.ReadAsync(async context =>
-            await context.Set<TopicMessage>().Where(m => m.Topic == Topic && m.Partition == _partition).MaxAsync(m => (long?)m.Seq, cancellationToken) ?? 0));
+        _batch = new MessengerBatch(GrainFactory, db, time, Topic, _partition, logger);
+        _checkpoint = await store.LoadCheckpointAsync(Topic, _partition);
+        _last = Math.Max(_checkpoint, await store.LastSequenceAsync(Topic, _partition, cancellationToken));
         Report();
-        _feed = this.GetStreamProvider(ProviderNames.Streams).GetStream<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topic));
+        _feed = new ConsumedFeed(this.GetStreamProvider(ProviderNames.Streams).GetStream<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topic)),
+            _partition, logger);
         var period = options.Value.ConsumerPollPeriod;
         this.RegisterGrainTimer(() =>
         {
@@ -83,7 +79,7 @@ internal sealed partial class MessengerConsumerGrain(
     public Task<PartitionProgress> GetProgressAsync() => Task.FromResult(new PartitionProgress(_partition, Math.Max(_last, _checkpoint), _checkpoint));
 
     public Task<ConsumedMessage[]> ReadConsumedAsync(long afterSequence, int maxCount) =>
-        ReadAsync(afterSequence, _checkpoint, Math.Clamp(maxCount, 1, MaxReadCount));
+        store.ReadConsumedAsync(Topic, _partition, afterSequence, _checkpoint, Math.Clamp(maxCount, 1, MaxReadCount));
 
     /// <summary>Starts a drain unless one runs; a running one is told to look again before it stops.</summary>
     private void Kick()
@@ -108,15 +104,8 @@ internal sealed partial class MessengerConsumerGrain(
             do
             {
                 _again = false;
-                while (!stopping.IsCancellationRequested)
+                while (!stopping.IsCancellationRequested && await _retry.RunOnGrainAsync(() => ConsumeNextAsync(stopping), stopping))
                 {
-                    var from = _checkpoint;
-                    var batch = await _retry.RunOnGrainAsync(() => ReadLogAsync(from, options.Value.ConsumerBatchSize, stopping), stopping);
-                    if (batch.Length == 0)
-                    {
-                        break;
-                    }
-                    await ConsumeAsync(batch, stopping);
                 }
             }
             while (_again && !stopping.IsCancellationRequested);
@@ -132,162 +121,73 @@ internal sealed partial class MessengerConsumerGrain(
         }
     }
 
-    private async Task ConsumeAsync(TopicMessage[] batch, CancellationToken stopping)
+    /// <summary>Reads and applies the next batch after the checkpoint; false when the log has nothing more.</summary>
+    private async Task<bool> ConsumeNextAsync(CancellationToken stopping)
     {
-        var consumed = new List<ConsumedMessage>();
-        foreach (var message in batch)
+        var from = _checkpoint;
+        var batch = await store.ReadAfterAsync(Topic, _partition, from, options.Value.ConsumerBatchSize, stopping);
+        if (batch.Length == 0)
         {
-            if (message.Seq != _checkpoint + 1)
-            {
-                // Someone else moved the checkpoint (or the log has a hole, which appends never leave): read again from it.
-                break;
-            }
-            var outcome = await _retry.RunOnGrainAsync(() => ConsumeOneAsync(message), stopping);
-            if (outcome is null)
-            {
-                break;
-            }
-            consumed.Add(outcome);
-            if (consumed.Count >= PublishEvery)
-            {
-                await PublishAsync(consumed);
-                consumed = [];
-            }
+            return false;
         }
-        await PublishAsync(consumed);
-    }
-
-    /// <summary>Applies one message with the checkpoint's advance; null when another consumer had already moved the checkpoint.</summary>
-    private async Task<ConsumedMessage?> ConsumeOneAsync(TopicMessage message)
-    {
-        var advance = new CompanionRow(new TopicCheckpoint(Topic, _partition, message.Seq), new TopicCheckpoint(Topic, _partition, _checkpoint));
-        string reason;
+        if (batch[0].Seq != from + 1)
+        {
+            // Appends never leave a hole; wait for the missing number (or a fix of the log) instead of spinning on it.
+            throw new LogGapException(_partition, from + 1);
+        }
+        var contiguous = batch.TakeWhile((m, i) => m.Seq == from + 1 + i).ToArray();
+        ConsumedMessage[] consumed;
         try
         {
-            var messenger = JsonSerializer.Deserialize<MessengerRecord>(message.Payload, NewsstandJson.Options)
-                ?? throw new JsonException("The message is null.");
-            await GrainFactory.RecordOwner<MessengerRecord>(messenger.Id).AddWithCompanionAsync(messenger, advance);
-            return Advanced(message, applied: true, reason: null);
-        }
-        catch (RecordConflictException conflict) when (conflict.Field == "id")
-        {
-            reason = conflict.Message;
-        }
-        catch (MissingReferenceException missing)
-        {
-            reason = missing.Message;
-        }
-        catch (JsonException unreadable)
-        {
-            reason = $"The message is not a messenger record: {unreadable.Message}";
+            consumed = await _batch.ApplyAsync(contiguous, from);
         }
         catch (StaleWriteException)
         {
             await ReloadCheckpointAsync();
-            return null;
+            return true;
         }
-        if (reason.Length > TopicTables.ReasonLength)
+        catch (CommitOutcomeUnknownException)
         {
-            reason = reason[..TopicTables.ReasonLength];
-        }
-        try
-        {
-            await db.WriteUnitAsync(
-                new WriteRow(new TopicFailure(Topic, _partition, message.Seq, reason, time.GetUtcNow()), EntityState.Added),
-                new WriteRow(advance.Row, EntityState.Modified, advance.Expected));
-        }
-        catch (Exception superseded) when (superseded is StaleWriteException or RecordConflictException)
-        {
-            // Another consumer recorded this message first.
+            // The batch may have landed: the stored checkpoint says whether it did; the retry reads on from there.
             await ReloadCheckpointAsync();
-            return null;
+            throw;
         }
-        LogRejected(_partition, message.Seq, reason);
-        return Advanced(message, applied: false, reason);
-    }
-
-    private ConsumedMessage Advanced(TopicMessage message, bool applied, string? reason)
-    {
-        _checkpoint = message.Seq;
-        _last = Math.Max(_last, message.Seq);
-        metrics.Consumed(Topic, _partition, applied);
+        if (consumed.Length == 0)
+        {
+            throw new WriteInProgressException("messenger", contiguous[0].Key);
+        }
+        var full = contiguous.Length >= options.Value.ConsumerBatchSize;
+        _checkpoint = consumed[^1].Sequence;
+        _last = Math.Max(_last, _checkpoint);
+        foreach (var message in consumed)
+        {
+            metrics.Consumed(Topic, _partition, message.Applied);
+            if (!message.Applied)
+            {
+                LogRejected(_partition, message.Sequence, message.Reason!);
+            }
+        }
         Report();
-        return new ConsumedMessage(_partition, message.Seq, message.Payload, applied, reason, message.ReceivedAt);
-    }
-
-    private async Task PublishAsync(List<ConsumedMessage> consumed)
-    {
-        if (consumed.Count == 0 || _feed is null)
+        await _feed!.PublishAsync(consumed);
+        if (!full && options.Value.ConsumerLinger > TimeSpan.Zero)
         {
-            return;
+            // More is likely on its way: let it gather into the next batch.
+            await Task.Delay(options.Value.ConsumerLinger, time, stopping);
         }
-        try
-        {
-            await _feed.OnNextAsync(new ConsumedBatch(_partition, [.. consumed]));
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            // Live readers notice the gap at their next event and fill it from the log.
-            LogPublishFailed(_partition, error.GetType().Name);
-        }
+        return true;
     }
 
     private void Report() => metrics.Progress(Topic, _partition, Math.Max(_last, _checkpoint), _checkpoint);
 
-    private Task<TopicMessage[]> ReadLogAsync(long after, int max, CancellationToken cancellationToken) =>
-        db.ReadAsync(context => context.Set<TopicMessage>()
-            .Where(m => m.Topic == Topic && m.Partition == _partition && m.Seq > after)
-            .OrderBy(m => m.Seq).Take(max).ToArrayAsync(cancellationToken));
-
-    private Task<ConsumedMessage[]> ReadAsync(long after, long upTo, int max)
-    {
-        var partition = _partition;
-        return db.ReadAsync(async context =>
-        {
-            var rows = await (
-                from m in context.Set<TopicMessage>()
-                where m.Topic == Topic && m.Partition == partition && m.Seq > after && m.Seq <= upTo
-                join f in context.Set<TopicFailure>() on new { m.Topic, m.Partition, m.Seq } equals new { f.Topic, f.Partition, f.Seq } into failures
-                from f in failures.DefaultIfEmpty()
-                orderby m.Seq
-                select new { m.Seq, m.Payload, m.ReceivedAt, Reason = f == null ? null : f.Reason })
-                .Take(max).ToListAsync();
-            return rows.Select(r => new ConsumedMessage(partition, r.Seq, r.Payload, r.Reason is null, r.Reason, r.ReceivedAt)).ToArray();
-        });
-    }
-
-    /// <summary>The stored checkpoint, created at 0 the first time the partition is consumed.</summary>
-    private async Task<long> LoadCheckpointAsync()
-    {
-        if (await FindCheckpointAsync() is { } stored)
-        {
-            return stored;
-        }
-        try
-        {
-            await db.InsertAsync(new TopicCheckpoint(Topic, _partition, 0));
-            return 0;
-        }
-        catch (RecordConflictException)
-        {
-            // Created meanwhile by another activation.
-            return await FindCheckpointAsync() ?? 0;
-        }
-    }
-
     private async Task ReloadCheckpointAsync()
     {
-        var stored = await FindCheckpointAsync() ?? _checkpoint;
-        LogSuperseded(_partition, _checkpoint, stored);
+        var stored = await store.FindCheckpointAsync(Topic, _partition) ?? _checkpoint;
+        if (stored != _checkpoint)
+        {
+            LogSuperseded(_partition, _checkpoint, stored);
+        }
         _checkpoint = stored;
         Report();
-    }
-
-    private Task<long?> FindCheckpointAsync()
-    {
-        var partition = _partition;
-        return db.ReadAsync(context => context.Set<TopicCheckpoint>()
-            .Where(c => c.Topic == Topic && c.Partition == partition).Select(c => (long?)c.Position).FirstOrDefaultAsync());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {Partition}-{Sequence} of newstopic was recorded as failed: {Reason}")]
@@ -296,9 +196,10 @@ internal sealed partial class MessengerConsumerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The checkpoint of newstopic partition {Partition} was moved by another consumer ({Mine} -> {Stored}); continuing from it.")]
     private partial void LogSuperseded(int partition, long mine, long stored);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The consumer of newstopic partition {Partition} could not publish to the live feed ({Error}).")]
-    private partial void LogPublishFailed(int partition, string error);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "The consumer of newstopic partition {Partition} stopped draining; it resumes at its next wake-up.")]
     private partial void LogDrainFailed(Exception error, int partition);
 }
+
+/// <summary>The log of a partition lacks the next sequence number after the checkpoint: a transient state the consumer waits out.</summary>
+internal sealed class LogGapException(int partition, long missing)
+    : Exception($"Message {partition}-{missing} of newstopic is missing from the log; waiting for it.");

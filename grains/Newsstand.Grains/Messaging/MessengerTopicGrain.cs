@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Newsstand.Data;
 using Newsstand.Grains;
 using Newsstand.Records;
 using Orleans.Concurrency;
@@ -9,18 +7,22 @@ using Orleans.Concurrency;
 namespace Newsstand.Messaging;
 
 /// <summary>
-/// The web client's entry to <see cref="Topics.News"/>: routes a messenger to the partition of its id and
-/// answers readers from the partitions' consumers and the failure records. Holds no state, so every silo
-/// runs its own copies.
+/// The readers' entry to <see cref="Topics.News"/>: the partition count, every partition's progress, consumed and
+/// failed messages. Holds no state, so every silo runs its own copies. (Sends from the web client go straight to
+/// the partition's grain.)
 /// </summary>
 [StatelessWorker]
-internal sealed class MessengerTopicGrain(NewsstandDb db, IOptions<TopicOptions> options) : Grain, IMessengerTopicGrain
+internal sealed class MessengerTopicGrain(TopicLogStore store, IOptions<TopicOptions> options) : Grain, IMessengerTopicGrain
 {
+    private const int MaxFailedPage = Page.MaxLimit;
+
     private int Partitions => options.Value.Partitions;
 
-    public Task<TopicPosition> SendAsync(MessengerRecord messenger) =>
+    public Task<TopicPosition> SendAsync(MessengerRecord messenger, string? messageId) =>
         GrainFactory.TopicPartition(Topics.News, Topics.PartitionOf(messenger.Id, Partitions))
-            .AppendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options));
+            .AppendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId);
+
+    public Task<int> GetPartitionCountAsync() => Task.FromResult(Partitions);
 
     public Task<PartitionProgress[]> GetProgressAsync() =>
         Task.WhenAll(Enumerable.Range(0, Partitions).Select(p => GrainFactory.MessengerConsumer(p).GetProgressAsync()));
@@ -30,15 +32,6 @@ internal sealed class MessengerTopicGrain(NewsstandDb db, IOptions<TopicOptions>
             ? GrainFactory.MessengerConsumer(partition).ReadConsumedAsync(afterSequence, maxCount)
             : Task.FromResult<ConsumedMessage[]>([]);
 
-    public Task<ConsumedMessage[]> ReadFailedAsync(Page page) => db.ReadAsync(async context =>
-    {
-        var query =
-            from f in context.Set<TopicFailure>()
-            where f.Topic == Topics.News
-            join m in context.Set<TopicMessage>() on new { f.Topic, f.Partition, f.Seq } equals new { m.Topic, m.Partition, m.Seq }
-            orderby f.Partition, f.Seq
-            select new { f.Partition, f.Seq, m.Payload, f.Reason, m.ReceivedAt };
-        var rows = await query.Skip(page.Offset).Take(page.Limit ?? Page.MaxLimit).ToListAsync();
-        return rows.Select(r => new ConsumedMessage(r.Partition, r.Seq, r.Payload, false, r.Reason, r.ReceivedAt)).ToArray();
-    });
+    public Task<ConsumedMessage[]> ReadFailedAsync(int afterPartition, long afterSequence, int maxCount) =>
+        store.ReadFailedAsync(Topics.News, afterPartition, afterSequence, Math.Clamp(maxCount, 1, MaxFailedPage));
 }

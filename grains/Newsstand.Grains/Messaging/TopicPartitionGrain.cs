@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Errors;
 using Newsstand.Grains;
 using Orleans.Concurrency;
 
@@ -10,7 +11,7 @@ namespace Newsstand.Messaging;
 /// and, after each commit, wakes the partition's consumer.
 /// </summary>
 [Reentrant] // An append only queues its message synchronously; the log commits one unit at a time.
-internal sealed class TopicPartitionGrain(NewsstandDb db, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics)
+internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics)
     : Grain, ITopicPartitionGrain
 {
     private TopicPartitionLog _log = null!;
@@ -21,11 +22,43 @@ internal sealed class TopicPartitionGrain(NewsstandDb db, TimeProvider time, IOp
     {
         _partition = (int)this.GetPrimaryKeyLong(out var topic);
         _topic = topic!;
-        _log = new TopicPartitionLog(db, _topic, _partition, options.Value.AppendBatchSize, time, Committed);
+        var settings = options.Value;
+        _log = new TopicPartitionLog(store, db, _topic, _partition,
+            new TopicPartitionLog.Limits(settings.AppendBatchSize, settings.AppendQueueLength, settings.AppendMaxWait), time, Committed);
         return Task.CompletedTask;
     }
 
-    public async Task<TopicPosition> AppendAsync(int key, string json) => new(_partition, await _log.AppendAsync(key, json));
+    public async Task<TopicPosition> AppendAsync(int key, string json, string? messageId) =>
+        new(_partition, await _log.AppendAsync(key, json, messageId ?? Guid.NewGuid().ToString("N")));
+
+    public async Task<AppendOutcome[]> AppendManyAsync(TopicAppend[] messages)
+    {
+        var appends = new Task<long>[messages.Length];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            try
+            {
+                appends[i] = _log.AppendAsync(messages[i].Key, messages[i].Json, messages[i].MessageId ?? Guid.NewGuid().ToString("N"));
+            }
+            catch (NewsstandException refused)
+            {
+                appends[i] = Task.FromException<long>(refused);
+            }
+        }
+        var outcomes = new AppendOutcome[messages.Length];
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = new AppendOutcome(await appends[i], null);
+            }
+            catch (NewsstandException error)
+            {
+                outcomes[i] = new AppendOutcome(0, error);
+            }
+        }
+        return outcomes;
+    }
 
     public Task<long> GetLastSequenceAsync() => _log.LastSequenceAsync();
 

@@ -90,7 +90,7 @@ internal sealed partial class LoginChunkGrain(NewsstandDb db, HashingLane lane, 
         {
             var hash = await lane.RunAsync(() => hasher.Hash(login.Password));
             var row = new LoginEntity(login.Id, Usernames.Canonical(login.Username), hash, login.UserType);
-            await write(row);
+            await CommitAsync(() => write(row));
             written = true;
             return row;
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Newsstand.Data;
+using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Hosting;
 using Newsstand.Records;
@@ -11,21 +12,107 @@ namespace Newsstand.Tables;
 /// <summary>
 /// The one owner of every record table but login: a chunk of ids. Duplicate ids are caught in memory;
 /// references are checked by the database's foreign keys inside the group commit, which names every
-/// missing one (422), so a rejected row changes nothing.
+/// missing one (422), so a rejected row changes nothing. A topic consumer that commits a batch itself
+/// reserves its ids here first and settles them after its commit (<see cref="ChunkReservations{TRow}"/>).
 /// </summary>
 [Reentrant] // State changes only in the synchronous tail after a commit; two writes of one id never overlap.
-internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer memory, ILogger<RecordChunkGrain<TRecord>> logger)
+internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer memory, TimeProvider time, ILogger<RecordChunkGrain<TRecord>> logger)
     : TableChunkGrain<TRecord, TRecord>(db, memory, logger), IRecordChunkGrain<TRecord>
     where TRecord : class, ITableRecord
 {
+    private static readonly TimeSpan LeaseCheck = TimeSpan.FromSeconds(15);
+    private readonly ChunkReservations<TRecord> _reservations = new(time, TimeSpan.FromMinutes(1));
+    private IGrainTimer? _leases;
+
     public Task<TRecord> AddAsync(TRecord record) => InsertAsync(record, Db.InsertAsync);
+
+    public async Task<NewsstandException?[]> AddManyAsync(TRecord[] records)
+    {
+        // Each insert reserves its id and queues its row at once; they commit together in the next group commit.
+        var inserts = records.Select(record => InsertAsync(record, Db.InsertAsync)).ToArray();
+        var errors = new NewsstandException?[inserts.Length];
+        for (var i = 0; i < inserts.Length; i++)
+        {
+            try
+            {
+                await inserts[i];
+            }
+            catch (NewsstandException error)
+            {
+                errors[i] = error;
+            }
+        }
+        return errors;
+    }
 
     public Task<TRecord> AddWithCompanionAsync(TRecord record, CompanionRow companion) =>
         InsertAsync(record, row => Db.WriteUnitAsync(
             new WriteRow(row, EntityState.Added),
             new WriteRow(companion.Row, companion.Expected is null ? EntityState.Added : EntityState.Modified, companion.Expected)));
 
+    public Task<Reservation[]> ReserveAsync(TRecord[] records, Guid holder)
+    {
+        var answers = new Reservation[records.Length];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            answers[i] = Rows.Find(record.Id) is { } stored ? (stored.Equals(record) ? Reservation.StoredAlready : Reservation.StoredOther)
+                : !TryBeginWrite(record.Id) ? Reservation.Busy
+                : Reservation.Reserved;
+            if (answers[i] == Reservation.Reserved)
+            {
+                _reservations.Add(holder, record);
+            }
+        }
+        _leases ??= this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(LeaseCheck, LeaseCheck) { Interleave = true });
+        return Task.FromResult(answers);
+    }
+
+    public async Task SettleAsync(Guid holder, int[] stored, bool outcomeKnown)
+    {
+        var reserved = _reservations.Take(holder);
+        Task indexed;
+        try
+        {
+            var committed = new HashSet<int>(stored);
+            int[] unsure = [.. reserved.Select(r => r.Id).Union(committed)];
+            // A reservation that ran out meanwhile, or an unknown outcome: the database says what was stored.
+            var shown = outcomeKnown && committed.All(id => reserved.Any(r => r.Id == id)) ? reserved.FindAll(r => committed.Contains(r.Id))
+                : unsure.Length > 0 ? await ReadStoredAsync(unsure)
+                : [];
+            indexed = shown.Count > 0 ? CommittedAsync(shown) : Task.CompletedTask;
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // What was stored cannot be read now: a new activation reads every row again.
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            foreach (var row in reserved)
+            {
+                EndWrite(row.Id);
+            }
+        }
+        await indexed;
+    }
+
     protected override TRecord View(TRecord row) => row;
+
+    /// <summary>Reservations whose holder never settled them (it died, or lost its silo): read from the database and released.</summary>
+    private async Task ExpireLeasesAsync()
+    {
+        foreach (var holder in _reservations.Expired())
+        {
+            await SettleAsync(holder, [], outcomeKnown: false);
+        }
+        if (_reservations.Count == 0)
+        {
+            _leases?.Dispose();
+            _leases = null;
+        }
+    }
 
     /// <summary>Reserves the id, commits the row through <paramref name="write"/>, then shows it.</summary>
     private async Task<TRecord> InsertAsync(TRecord record, Func<TRecord, Task> write)
@@ -34,7 +121,7 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
         Task indexed;
         try
         {
-            await write(record);
+            await CommitAsync(() => write(record));
             indexed = CommittedAsync(record);
         }
         finally

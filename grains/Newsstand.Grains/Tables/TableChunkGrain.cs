@@ -43,6 +43,28 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
         Rows = new ChunkRows<TRow>(rows);
     }
 
+    /// <summary>The stored rows with these ids, read from the database (the truth after an unknown outcome).</summary>
+    protected Task<List<TRow>> ReadStoredAsync(int[] ids) => db.ReadAsync(context => context.Set<TRow>()
+        .Where(r => ids.Contains(EF.Property<int>(r, nameof(ITableRecord.Id)))).ToListAsync());
+
+    /// <summary>
+    /// Runs <paramref name="write"/>; when its commit's outcome is unknown, this activation's rows may no longer be the
+    /// database's, so it lets go of them: the next call finds a new activation that has read them again.
+    /// </summary>
+    protected async Task CommitAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            LogOutcomeUnknown(Table, this.GetPrimaryKeyLong());
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         memory.Released(Rows.Count);
@@ -75,8 +97,17 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
         BeginWrite(id);
     }
 
-    /// <summary>Reserves <paramref name="id"/> for a write; throws <see cref="RecordConflictException"/> if another write of it is in flight.</summary>
+    /// <summary>Reserves <paramref name="id"/> for a write; throws <see cref="WriteInProgressException"/> if another write of it is in flight.</summary>
     protected void BeginWrite(int id)
+    {
+        if (!TryBeginWrite(id))
+        {
+            throw new WriteInProgressException(Table, id);
+        }
+    }
+
+    /// <summary>Reserves <paramref name="id"/> for a write; false if another write of it is in flight.</summary>
+    protected bool TryBeginWrite(int id)
     {
         var (first, last) = TableSchema.IdsOf(this.GetPrimaryKeyLong());
         if (id < first || id > last)
@@ -84,18 +115,21 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
             throw new ArgumentOutOfRangeException(nameof(id), id, $"Chunk {this.GetPrimaryKeyLong()} of {Table} owns ids {first}–{last} only.");
         }
         _onlyPassedThrough = false;
-        if (!_writing.Add(id))
-        {
-            throw new RecordConflictException("id", $"{Table} {id} is being written by another request; retry.");
-        }
+        return _writing.Add(id);
     }
 
     protected void EndWrite(int id) => _writing.Remove(id);
 
     /// <summary>Stores a committed row in memory and waits until the table's index knows the chunk's new size.</summary>
-    protected Task CommittedAsync(TRow row)
+    protected Task CommittedAsync(TRow row) => CommittedAsync([row]);
+
+    /// <summary>Stores committed rows in memory and waits until the table's index knows the chunk's new size.</summary>
+    protected Task CommittedAsync(IEnumerable<TRow> rows)
     {
-        Rows.Put(row);
+        foreach (var row in rows)
+        {
+            Rows.Put(row);
+        }
         var report = _nextReport ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_reporting)
         {
@@ -140,6 +174,9 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
         }
         return slice;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A commit of chunk {Chunk} of {Table} has an unknown outcome; the chunk reads its rows again before it serves.")]
+    private partial void LogOutcomeUnknown(string table, long chunk);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {Chunk} of {Table} could not report its size to the table index ({Error}); the index will catch up.")]
     private partial void LogReportFailed(string table, long chunk, string error);

@@ -103,7 +103,7 @@ public sealed class TableChunkTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ConcurrentAddsOfOneIdGiveOneRowAndConflictsForTheRest()
+    public async Task ConcurrentAddsOfOneIdGiveOneRowAndForTheRestEitherARetryOrAFinalConflict()
     {
         var loginId = await AddLoginAsync();
         var id = Ids.Next();
@@ -120,10 +120,16 @@ public sealed class TableChunkTests(ClusterFixture fixture)
             {
                 return conflict.Field;
             }
+            catch (WriteInProgressException)
+            {
+                // The first add was still being written: transient, a retry may be told "already exists".
+                return "retry";
+            }
         }));
 
         Assert.Single(outcomes, o => o == "ok");
-        Assert.All(outcomes.Where(o => o != "ok"), field => Assert.Equal("id", field));
+        Assert.All(outcomes.Where(o => o != "ok"), outcome => Assert.True(outcome is "id" or "retry", outcome));
+        Assert.Contains("retry", outcomes);
         Assert.Single(await owner.FindAsync([id]));
     }
 

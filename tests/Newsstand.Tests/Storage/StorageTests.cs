@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
@@ -110,7 +112,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         var db = fixture.Database;
         var gate = new GatedScheduler();
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, new DatabaseOptions(), gate,
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), gate,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
         var first = Vendor(Ids.Next(), loginId);
         var orphan = Vendor(Ids.Next(), int.MaxValue - 11);
@@ -139,7 +141,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
         var db = fixture.Database;
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-fault");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, new DatabaseOptions(), TaskScheduler.Default,
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), TaskScheduler.Default,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
 
         // Not a row of any table: the model cannot take it, which is a bug of the caller, not a database failure.
@@ -219,7 +221,93 @@ public sealed class SqliteStorageTests(ClusterFixture fixture) : StorageTests(fi
         // 2 = FULL: a commit is on disk before SQLite reports it.
         Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task EverySqliteConnectionIsSetToSyncEachCommitWhenItOpensWhateverItsLastUserLeft()
+    {
+        // A pooled connection that someone turned to synchronous=OFF goes back to the pool...
+        await using (var careless = fixture.OpenDatabase())
+        {
+            await careless.Database.OpenConnectionAsync();
+            await careless.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF;");
+        }
+
+        // ...and the next context (the writer's are the same kind) finds it set to FULL again.
+        await using var next = fixture.OpenDatabase();
+        await next.Database.OpenConnectionAsync();
+        await using var command = next.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
+    }
 }
 
 [Collection(PostgresClusterDefinition.Name)]
-public sealed class PostgresStorageTests(PostgresFixture fixture) : StorageTests(fixture);
+public sealed class PostgresStorageTests(PostgresFixture fixture) : StorageTests(fixture)
+{
+    [Fact]
+    public async Task APostgresServerWhoseCommitsDoNotWaitForTheDiskIsNamedInAWarningAtStart()
+    {
+        await using var database = await ScratchDatabase.CreateAsync("nsms_sync_");
+        var lines = new List<string>();
+
+        await MigrateAsync(database.ConnectionString, lines);
+        await MigrateAsync(database.ConnectionString + ";Options=-c synchronous_commit=off", lines);
+
+        var warning = Assert.Single(lines, l => l.Contains("synchronous_commit", StringComparison.Ordinal));
+        Assert.StartsWith("Warning:", warning, StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l.Contains("schema is up to date", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Runs the silo's start-up migration against <paramref name="connection"/>, writing its log lines to <paramref name="lines"/>.</summary>
+    private async Task MigrateAsync(string connection, List<string> lines)
+    {
+        var meters = fixture.Cluster.GetSiloServiceProvider(fixture.Cluster.Primary!.SiloAddress).GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        await using var db = new NewsstandDb(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Postgres = connection }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NewsstandDb>.Instance, meters);
+        var lifecycle = new OneStageLifecycle();
+        new DatabaseMigrator(db, new ListLogger<DatabaseMigrator>(lines)).Participate(lifecycle);
+        await lifecycle.StartAsync();
+    }
+
+    private sealed class ListLogger<T>(List<string> lines) : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Add($"{logLevel}: {formatter(state, exception)}");
+    }
+
+    /// <summary>A silo lifecycle that only runs what subscribed to it, in stage order.</summary>
+    private sealed class OneStageLifecycle : ISiloLifecycle
+    {
+        private readonly List<(int Stage, ILifecycleObserver Observer)> _observers = [];
+
+        public int HighestCompletedStage { get; private set; }
+
+        public int LowestStoppedStage { get; private set; }
+
+        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
+        {
+            _observers.Add((stage, observer));
+            return new Unsubscriber();
+        }
+
+        public async Task StartAsync()
+        {
+            foreach (var (stage, observer) in _observers.OrderBy(o => o.Stage))
+            {
+                await observer.OnStart(CancellationToken.None);
+                HighestCompletedStage = stage;
+            }
+        }
+
+        private sealed class Unsubscriber : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
+}

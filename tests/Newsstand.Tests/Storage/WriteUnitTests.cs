@@ -102,6 +102,47 @@ public abstract class WriteUnitTests(IStorageFixture fixture)
         Assert.Equal(2, (await db.Set<TopicCheckpoint>().SingleAsync(c => c.Topic == topic)).Position);
     }
 
+    [Fact]
+    public async Task AnOptionalRowThatBreaksAConstraintIsReplacedByItsFallbackAndTheRestOfItsUnitCommits()
+    {
+        var loginId = await AddLoginAsync();
+        var topic = NewTopic();
+        await fixture.Database.InsertAsync(new TopicCheckpoint(topic, 0, 0));
+        var (good, orphan) = (Vendor(Ids.Next(), loginId), Vendor(Ids.Next(), int.MaxValue - 31));
+        string? reason = null;
+
+        await fixture.Database.WriteUnitAsync(Added(good), Optional(orphan, topic, 2, r => reason = r), Advance(topic, 0, 2));
+
+        Assert.Contains("login_id refers to login", reason, StringComparison.Ordinal);
+        await using var db = fixture.OpenDatabase();
+        Assert.Equal([good.Id], await db.Vendors.Where(v => v.Id == good.Id || v.Id == orphan.Id).Select(v => v.Id).ToListAsync());
+        Assert.Equal(reason, (await db.Set<TopicFailure>().SingleAsync(f => f.Topic == topic)).Reason);
+        Assert.Equal(2, (await db.Set<TopicCheckpoint>().SingleAsync(c => c.Topic == topic)).Position);
+    }
+
+    [Fact]
+    public async Task AUnitWhoseRequiredRowFailsLeavesNoneOfItsRowsNorItsFallbacks()
+    {
+        var loginId = await AddLoginAsync();
+        var topic = NewTopic();
+        await fixture.Database.InsertAsync(new TopicCheckpoint(topic, 0, 5));
+        var (good, orphan) = (Vendor(Ids.Next(), loginId), Vendor(Ids.Next(), int.MaxValue - 37));
+
+        await Assert.ThrowsAsync<StaleWriteException>(() => fixture.Database.WriteUnitAsync(Added(good), Optional(orphan, topic, 2, _ => { }), Advance(topic, 0, 2)));
+
+        await using var db = fixture.OpenDatabase();
+        Assert.False(await db.Vendors.AnyAsync(v => v.Id == good.Id || v.Id == orphan.Id));
+        Assert.False(await db.Set<TopicFailure>().AnyAsync(f => f.Topic == topic));
+        Assert.Equal(5, (await db.Set<TopicCheckpoint>().SingleAsync(c => c.Topic == topic)).Position);
+    }
+
+    /// <summary>An insert that, if it breaks a constraint, becomes a failure record of message <paramref name="seq"/> of <paramref name="topic"/>.</summary>
+    private static WriteRow Optional(object row, string topic, long seq, Action<string> failed) => new(row, EntityState.Added, Fallback: error =>
+    {
+        failed(error.Message);
+        return new TopicFailure(topic, 0, seq, error.Message, DateTimeOffset.UtcNow);
+    });
+
     private static WriteRow Added(object row) => new(row, EntityState.Added);
 
     private static WriteRow Advance(string topic, long from, long to) =>
@@ -110,7 +151,7 @@ public abstract class WriteUnitTests(IStorageFixture fixture)
     private static string NewTopic() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
     private GroupCommitWriter Writer(TaskScheduler scheduler) =>
-        new(fixture.Database.CreateContext, fixture.Database.Catalog, new DatabaseOptions(), scheduler, NullLogger.Instance,
+        new(fixture.Database.CreateContext, fixture.Database.Catalog, fixture.Database.Inserter, new DatabaseOptions(), scheduler, NullLogger.Instance,
             new System.Diagnostics.Metrics.Meter("test.write-units"));
 
     private async Task<int> AddLoginAsync()

@@ -219,6 +219,12 @@ namespace Newsstand.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("key");
 
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text")
@@ -229,6 +235,9 @@ namespace Newsstand.Data.Migrations.Postgres
                         .HasColumnName("received_at");
 
                     b.HasKey("Topic", "Partition", "Seq");
+
+                    b.HasIndex("Topic", "MessageId")
+                        .IsUnique();
 
                     b.ToTable("topic_message");
                 });

@@ -212,6 +212,12 @@ namespace Newsstand.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("key");
 
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -222,6 +228,9 @@ namespace Newsstand.Data.Migrations.Sqlite
                         .HasColumnName("received_at");
 
                     b.HasKey("Topic", "Partition", "Seq");
+
+                    b.HasIndex("Topic", "MessageId")
+                        .IsUnique();
 
                     b.ToTable("topic_message");
                 });

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Throughput scenario of NSMS (issue #17): durable inserts, topic sends and their consumption in one run.
+
+For each database (SQLite by default; a throwaway PostgreSQL server too with --postgres) it starts our silo
+and web client (Release build, fresh database), adds login 1 and vendor 1, warms up (inserts, then sends
+until consumed), and then measures, each with wrk on 16 connections for --seconds:
+
+  inserts   POST /ch08/vendor/add, unique ids (every 200: the row is committed and synced)
+  sends     POST /ch08/messenger/kafka/send, unique ids on vendor 1 (every 200: the message is in its
+            partition's log); the consumers insert each messenger through its owner meanwhile
+
+Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
+the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
+operation in each process (dotnet-counters). For the sends: the consumer lag when the burst ended (messages
+in the log not yet consumed, and how many seconds of sends that is), the time from the first send until the
+last message was consumed, the overall consume rate over that time, and a check that every message in the log
+was consumed exactly once (messenger rows = messages, no failures). Consumption is watched in the database
+(the checkpoints), so the watcher adds no load to the service. Loopback only; every phase is bounded in time.
+"""
+import argparse
+import datetime
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (process handling, HTTP helpers, wrk parsing)
+import scale  # noqa: E402  (throwaway PostgreSQL)
+
+ADD_LUA = os.path.join(bench.ROOT, "bench", "vendor_add.lua")
+SEND_LUA = os.path.join(bench.ROOT, "bench", "topic_send.lua")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+class Database:
+    """Reads the topic's progress straight from the database: messages in the log, consumed, failed, messenger rows."""
+
+    QUERY = ("SELECT (SELECT COUNT(*) FROM topic_message WHERE topic = 'newstopic'), "
+             "(SELECT COALESCE(SUM(position), 0) FROM topic_checkpoint WHERE topic = 'newstopic'), "
+             "(SELECT COUNT(*) FROM topic_failure WHERE topic = 'newstopic'), "
+             "(SELECT COUNT(*) FROM messenger)")
+
+    def __init__(self, sqlite_file=None, postgres=None):
+        self.sqlite_file, self.postgres = sqlite_file, postgres
+
+    def progress(self):
+        if self.sqlite_file:
+            with sqlite3.connect(f"file:{self.sqlite_file}?mode=ro", uri=True, timeout=30) as connection:
+                return connection.execute(self.QUERY).fetchone()
+        out = subprocess.run(["psql", "-At", "-F", " ", self.postgres, "-c", self.QUERY], check=True, capture_output=True, text=True).stdout
+        return tuple(int(x) for x in out.split())
+
+
+class Allocations:
+    """Bytes each process allocates over a phase, from the runtime's own counter (dotnet-counters, a local tool)."""
+
+    def __init__(self, pids, seconds):
+        self.procs, self.files = [], []
+        for pid in pids:
+            path = tempfile.mktemp(prefix=f"nsms-alloc-{pid}-", suffix=".csv")
+            self.files.append(path)
+            self.procs.append(subprocess.Popen(
+                ["dotnet", "tool", "run", "dotnet-counters", "--", "collect", "-p", str(pid), "--format", "csv", "-o", path,
+                 "--refresh-interval", "1", "--counters", "System.Runtime[dotnet.gc.heap.total_allocated]",
+                 "--duration", time.strftime("%H:%M:%S", time.gmtime(seconds))],
+                cwd=bench.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    def bytes(self):
+        totals = []
+        for proc, path in zip(self.procs, self.files):
+            proc.wait(60)
+            total = 0.0
+            if os.path.exists(path):
+                for line in open(path):
+                    parts = line.strip().split(",")
+                    if len(parts) >= 5 and "total_allocated" in parts[2]:
+                        total += float(parts[-1])
+                os.remove(path)
+            totals.append(total or None)
+        return totals
+
+
+def wrk(lua, base, path, seconds, first_id, extra=()):
+    text = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", lua, f"{base}{path}",
+                           "--", str(first_id), *extra], check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    result = bench.parse_wrk(text)
+    ok, other = (int(x) for x in re.search(r"(?:ADD|SEND) ok=(\d+) other=(\d+)", text).groups())
+    result.update(ok=ok, other=other)
+    return result
+
+
+def measured(pids, seconds, allocations, run):
+    """Runs run() and notes the CPU seconds each process used meanwhile (and bytes allocated, if asked)."""
+    counters = Allocations(pids, seconds) if allocations else None
+    if counters:
+        time.sleep(1.5)  # dotnet-counters attaches before the load starts
+    before = [cpu_seconds(p) for p in pids]
+    started = time.time()
+    result = run()
+    result["cpu"] = [cpu_seconds(p) - b for p, b in zip(pids, before)]
+    result["elapsed"] = time.time() - started
+    result["allocated"] = counters.bytes() if counters else [None, None]
+    return result
+
+
+def wait_consumed(db, appended, deadline_s=180):
+    deadline = time.time() + deadline_s
+    while time.time() < deadline:
+        state = db.progress()
+        if state[1] >= appended:
+            return time.time(), state
+        time.sleep(0.05)
+    raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
+
+
+def run(label, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
+    services = bench.Services()
+    try:
+        base, pids = bench.start_ours(services, data_dir, silo_env, client_env, ports=ports, build=build, root=root)
+        postgres = silo_env.get("Database__Postgres")
+        db = Database(postgres=postgres and to_url(postgres)) if postgres else Database(sqlite_file=os.path.join(data_dir, "newsstand.db"))
+        for path, body in (("login", {"id": 1, "username": "throughput-owner", "password": "throughput-bench-password", "user_type": 1}),
+                           ("vendor", {"id": 1, "rep_firstname": "Rep", "rep_lastname": "Vendor", "rep_id": "R1",
+                                       "rep_date_employed": "2022-01-01", "account_name": "Acct1", "account_number": "0001",
+                                       "date_consigned": "2022-02-01", "login_id": 1})):
+            status, answer = bench.request("POST", f"{base}/ch08/{path}/add", body)
+            assert status == 200, answer
+        # Warm-up: both paths once, and the consumers caught up, before anything is measured.
+        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
+        wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", 5, 1_000_000, ("10000000",))
+        wait_consumed(db, db.progress()[0])
+        print(f"{label}: warmed up", flush=True)
+
+        inserts = measured(pids, seconds, allocations, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
+        inserts["rate"] = inserts["ok"] / inserts["seconds"]
+        print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, "
+              f"CPU/op silo {per_op(inserts, 0)} client {per_op(inserts, 1)} us", flush=True)
+        time.sleep(2)
+
+        logged_before, consumed_before, failed_before, messengers_before = db.progress()
+
+        def burst():
+            started = time.time()
+            sends = wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", seconds, 20_000_000, ("10000000",))
+            ended = time.time()
+            at_end = db.progress()
+            sends.update(started=started, ended=ended, at_end=at_end)
+            done_at, _ = wait_consumed(db, at_end[0])
+            # Sends wrk abandoned in flight at its end may still land after it: the check counts them too, once consumed.
+            time.sleep(1)
+            _, final = wait_consumed(db, db.progress()[0])
+            sends.update(done_at=done_at, final=final)
+            return sends
+
+        sends = measured(pids, seconds, allocations, burst)
+        logged, consumed, failed, messengers = sends["final"]
+        sends["logged"] = logged - logged_before
+        sends["rate"] = sends["ok"] / sends["seconds"]
+        sends["lag_at_end"] = sends["at_end"][0] - sends["at_end"][1]
+        sends["lag_seconds"] = sends["lag_at_end"] / sends["rate"]
+        sends["all_consumed_after"] = sends["done_at"] - sends["started"]
+        sends["consume_rate"] = (consumed - consumed_before) / sends["all_consumed_after"]
+        sends["failed"] = failed - failed_before
+        sends["applied"] = messengers - messengers_before
+        sends["exactly_once"] = sends["applied"] == sends["logged"] and sends["failed"] == 0 and consumed == logged
+        print(f"{label}: sends {sends['rate']:,.0f}/s ({sends['ok']:,} acknowledged, {sends['logged']:,} in the log), lag at the end "
+              f"{sends['lag_at_end']:,} ({sends['lag_seconds']:.2f} s of sends), all consumed {sends['all_consumed_after']:.2f} s after "
+              f"the first send ({sends['consume_rate']:,.0f}/s), CPU/op silo {per_op(sends, 0)} client {per_op(sends, 1)} us, "
+              f"applied {sends['applied']:,}, failed {sends['failed']}", flush=True)
+        return {"label": label, "inserts": inserts, "sends": sends}
+    finally:
+        services.stop()
+
+
+def to_url(connection):
+    parts = dict(p.split("=", 1) for p in connection.split(";") if p)
+    return f"postgresql://{parts['Username']}@{parts['Host']}:{parts['Port']}/{parts['Database']}"
+
+
+def per_op(result, process):
+    return f"{1e6 * result['cpu'][process] / max(1, result['ok']):,.0f}"
+
+
+def per_op_bytes(result, process):
+    allocated = result["allocated"][process]
+    return "-" if allocated is None else f"{allocated / max(1, result['ok']) / 1024:,.1f}"
+
+
+def table(results):
+    lines = ["| database | inserts/s | insert p50 / p99 ms | CPU µs/insert silo / client | KiB alloc/insert silo / client | "
+             "acknowledged sends/s | send p50 / p99 ms | sends ÷ inserts | CPU µs/send silo / client (consumption included) | "
+             "KiB alloc/send silo / client | lag at burst end | all consumed after | consumed/s (first send → last consumed) | "
+             "consumed ÷ inserts | exactly once | not 200 (inserts / sends) |",
+             "|" + "---|" * 16]
+    for r in results:
+        i, s = r["inserts"], r["sends"]
+        lines.append("| " + " | ".join([
+            r["label"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)}",
+            f"{per_op_bytes(i, 0)} / {per_op_bytes(i, 1)}",
+            f"{s['rate']:,.0f}", f"{bench.fmt(s['p50'], 2)} / {bench.fmt(s['p99'], 2)}", f"{s['rate'] / i['rate']:.2f}",
+            f"{per_op(s, 0)} / {per_op(s, 1)}", f"{per_op_bytes(s, 0)} / {per_op_bytes(s, 1)}",
+            f"{s['lag_at_end']:,} ({s['lag_seconds']:.2f} s of sends)", f"{s['all_consumed_after']:.2f} s",
+            f"{s['consume_rate']:,.0f}", f"{s['consume_rate'] / i['rate']:.2f}",
+            f"{'yes' if s['exactly_once'] else 'NO'} ({s['applied']:,} applied of {s['logged']:,} logged, {s['failed']} failed)",
+            f"{i['other']} / {s['other']}"]) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measured phase")
+    parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
+    parser.add_argument("--postgres-port", type=int, default=55492)
+    parser.add_argument("--port-base", type=int, default=None,
+                        help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
+    parser.add_argument("--no-build", action="store_true", help="use the Release build as it is")
+    parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (implies --no-build)")
+    parser.add_argument("--allocations", action="store_true", help="also count bytes allocated per operation (dotnet-counters)")
+    parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
+    parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
+    args = parser.parse_args()
+    ports = None if args.port_base is None else {"client": args.port_base, "silo_web": args.port_base + 10,
+                                                 "silo": args.port_base + 20, "gateway": args.port_base + 30}
+    silo_env = dict(e.split("=", 1) for e in args.silo_env)
+    client_env = dict(e.split("=", 1) for e in args.client_env)
+    build = not args.no_build and args.build_root == bench.ROOT
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
+        results.append(run("SQLite", silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+    if args.postgres:
+        connection, stop = scale.start_postgres(args.postgres_port)
+        try:
+            with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
+                results.append(run("PostgreSQL", {**silo_env, "Database__Postgres": connection}, client_env, args.seconds, ports, False,
+                                   args.allocations, data_dir, args.build_root))
+        finally:
+            stop()
+    out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
+                     f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
+    if len(results) == 2:
+        sqlite, postgres = results
+        out += ("\n\nPostgreSQL ÷ SQLite: inserts "
+                f"{postgres['inserts']['rate'] / sqlite['inserts']['rate']:.2f}, sends {postgres['sends']['rate'] / sqlite['sends']['rate']:.2f}, "
+                f"consumption {postgres['sends']['consume_rate'] / sqlite['sends']['consume_rate']:.2f}")
+    bench.save_report("throughput", out)
+
+
+if __name__ == "__main__":
+    main()

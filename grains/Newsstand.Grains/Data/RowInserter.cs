@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Newsstand.Data;
+
+/// <summary>
+/// Plain inserts of a group commit as multi-row <c>INSERT</c> statements, one per table and up to the provider's
+/// parameter limit, without EF Core's change tracker (which cost more CPU per row than everything else of the
+/// commit). Columns, names and value conversions come from the EF model, each value bound through the column's own
+/// type mapping, so a row is stored exactly as SaveChanges would store it. Tables are written principals first,
+/// so a row may refer to a row of the same batch. A constraint a row breaks fails the statement, and the writer
+/// redoes the batch write by write.
+/// </summary>
+internal sealed class RowInserter
+{
+    private readonly FrozenDictionary<Type, Table> _tables;
+    private readonly int _maxParameters;
+    private readonly bool _positional;
+    private readonly ConcurrentDictionary<(Type, int), string> _statements = new();
+
+    public RowInserter(IModel model, bool postgres)
+    {
+        // SQLite's default limit is 32,766 host parameters (999 before 3.32); PostgreSQL's 65,535.
+        _maxParameters = postgres ? 30_000 : 999;
+        _positional = postgres;
+        var order = DependencyOrder(model);
+        _tables = model.GetEntityTypes().ToFrozenDictionary(e => e.ClrType, e => new Table(e, order.IndexOf(e)));
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> (entities of the model) on the context's open connection and transaction.</summary>
+    public async Task InsertAsync(DbContext context, IReadOnlyList<object> rows)
+    {
+        var connection = context.Database.GetDbConnection();
+        var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var group in rows.GroupBy(r => r.GetType()).OrderBy(g => TableOf(g.Key).Order))
+        {
+            var table = TableOf(group.Key);
+            var perStatement = Math.Max(1, _maxParameters / table.Columns.Length);
+            foreach (var chunk in group.Chunk(perStatement))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = _statements.GetOrAdd((group.Key, chunk.Length), key => Statement(table, key.Item2));
+                var n = 0;
+                foreach (var row in chunk)
+                {
+                    foreach (var column in table.Columns)
+                    {
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, _positional ? "" : $"@p{n}", column.Getter.GetClrValue(row), column.Nullable));
+                        n++;
+                    }
+                }
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private Table TableOf(Type type) =>
+        _tables.TryGetValue(type, out var table) ? table : throw new InvalidOperationException($"{type.Name} is not a row type of the data model.");
+
+    private string Statement(Table table, int rows)
+    {
+        var sql = new StringBuilder("INSERT INTO \"").Append(table.Name).Append("\" (")
+            .AppendJoin(", ", table.Columns.Select(c => $"\"{c.Name}\"")).Append(") VALUES ");
+        var n = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < table.Columns.Length; c++)
+            {
+                n++;
+                sql.Append(c == 0 ? "" : ", ").Append(_positional ? $"${n}" : $"@p{n - 1}");
+            }
+            sql.Append(')');
+        }
+        return sql.ToString();
+    }
+
+    /// <summary>Entity types ordered so that every principal of a foreign key comes before its dependents.</summary>
+    private static List<IEntityType> DependencyOrder(IModel model)
+    {
+        var order = new List<IEntityType>();
+        var seen = new HashSet<IEntityType>();
+        void Visit(IEntityType entity)
+        {
+            if (!seen.Add(entity))
+            {
+                return;
+            }
+            foreach (var key in entity.GetForeignKeys())
+            {
+                Visit(key.PrincipalEntityType);
+            }
+            order.Add(entity);
+        }
+        foreach (var entity in model.GetEntityTypes().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            Visit(entity);
+        }
+        return order;
+    }
+
+    private sealed class Table(IEntityType entity, int order)
+    {
+        public string Name { get; } = entity.GetTableName()!;
+
+        public int Order { get; } = order;
+
+        public Column[] Columns { get; } = [.. entity.GetProperties().Select(p => new Column(p.GetColumnName(), p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable))];
+    }
+
+    private sealed record Column(string Name, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable);
+}

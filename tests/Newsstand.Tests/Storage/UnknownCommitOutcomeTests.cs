@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Newsstand.Data;
+using Newsstand.Errors;
+using Newsstand.Grains;
+using Newsstand.Records;
+using Newsstand.Tests.Infrastructure;
+using Npgsql;
+using Orleans.TestingHost;
+
+namespace Newsstand.Tests.Storage;
+
+/// <summary>
+/// PostgreSQL commits whose answer is lost (<see cref="CommitCutter"/> drops the server's reply to COMMIT and cuts the
+/// connection): the writers are told the outcome is unknown (503), nothing is applied a second time, and the owner's
+/// memory agrees with the database afterwards. A silo of its own, talking to the database through the cutter.
+/// </summary>
+public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "nsms-cut-" + Guid.NewGuid().ToString("N"));
+    private ScratchDatabase _database = null!;
+    private CommitCutter _cutter = null!;
+    private TestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        _database = await ScratchDatabase.CreateAsync("nsms_cut_");
+        var direct = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
+        _cutter = CommitCutter.Start(direct.Host!, direct.Port);
+        var proxied = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Host = "127.0.0.1", Port = _cutter.Port }.ToString();
+        _cluster = await NewsstandCluster.StartAsync(NewsstandCluster.Settings(_dataDirectory, proxied));
+        // The consumers create their checkpoints as they start: done before any test arms the cutter.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(p => Grains.MessengerConsumer(p).EnsureRunningAsync()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _cutter.DisposeAsync();
+        await _database.DisposeAsync();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AnInsertWhoseCommitAnswerIsLostAnswers503AndTheOwnerShowsTheStoredRowWithoutStoringItTwice()
+    {
+        var loginId = Ids.Next();
+        await Grains.LoginOwner(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var vendor = new VendorRecord(Ids.Next(), "Rep", "Doe", "R", new DateOnly(2022, 1, 1), "Acct", "1", new DateOnly(2022, 2, 1), loginId);
+        var owner = Grains.RecordOwner<VendorRecord>(vendor.Id);
+
+        _cutter.Arm();
+        var unknown = await Assert.ThrowsAsync<CommitOutcomeUnknownException>(() => owner.AddAsync(vendor).WaitAsync(Patience));
+        await _cutter.Cut.Task.WaitAsync(Patience);
+
+        Assert.Contains("Idempotency-Key", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(db => db.Vendors.CountAsync(v => v.Id == vendor.Id)));
+        Assert.True(await owner.ContainsAsync(vendor.Id), "The owner serves from rows it read again: the stored vendor is there.");
+        var retry = await Assert.ThrowsAsync<RecordConflictException>(() => owner.AddAsync(vendor));
+        Assert.Equal("id", retry.Field);
+        Assert.Equal(1, await CountAsync(db => db.Vendors.CountAsync(v => v.Id == vendor.Id)));
+    }
+
+    [Fact]
+    public async Task AnAppendWhoseCommitAnswerIsLostIsStoredOnceWhenRetriedWithItsMessageId()
+    {
+        var topic = "test-" + Guid.NewGuid().ToString("N")[..12];
+        var partition = Grains.TopicPartition(topic, 0);
+        await partition.AppendAsync(1, "{\"n\":1}", "before");
+
+        _cutter.Arm();
+        await Assert.ThrowsAsync<CommitOutcomeUnknownException>(() => partition.AppendAsync(2, "{\"n\":2}", "lost-answer").WaitAsync(Patience));
+        await _cutter.Cut.Task.WaitAsync(Patience);
+        var retried = await partition.AppendAsync(2, "{\"n\":2}", "lost-answer");
+        var next = await partition.AppendAsync(3, "{\"n\":3}", "after");
+
+        Assert.Equal(2, retried.Sequence);
+        Assert.Equal(3, next.Sequence);
+        Assert.Equal([1L, 2L, 3L], await CountAsync(db => db.Set<TopicMessage>().Where(m => m.Topic == topic).OrderBy(m => m.Seq).Select(m => m.Seq).ToListAsync()));
+    }
+
+    private async Task<T> CountAsync<T>(Func<NewsstandDbContext, Task<T>> query)
+    {
+        await using var db = _cluster.GetSiloServiceProvider(_cluster.Primary!.SiloAddress).GetRequiredService<NewsstandDb>().CreateContext();
+        return await query(db);
+    }
+}
