@@ -15,8 +15,8 @@ internal sealed record FailedPageQuery(int AfterPartition, long AfterSequence, i
 {
     public const int DefaultLimit = 100;
 
-    private static readonly IntegerParameter AfterPartitionParameter = new("after_partition", -1, 255, Required: false,
-        "The partition of the last failed message of the previous page; the page starts after it (with after_sequence).");
+    private static readonly IntegerParameter AfterPartitionParameter = new("after_partition", 0, 255, Required: false,
+        "The partition of the last failed message of the previous page; the page starts after it (with after_sequence). Absent: from the first failed message.");
     private static readonly IntegerParameter AfterSequenceParameter = new("after_sequence", 0, int.MaxValue, Required: false,
         "The sequence of the last failed message of the previous page.");
     private static readonly IntegerParameter LimitParameter = new("limit", 1, Page.MaxLimit, Required: false, $"How many failed messages at most (default {DefaultLimit}).");
