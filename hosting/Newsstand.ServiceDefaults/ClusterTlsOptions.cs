@@ -1,41 +1,53 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Newsstand.Hosting;
 
 /// <summary>
 /// TLS for silo-to-silo and client-to-gateway connections (section <c>Orleans:Tls</c>), off unless a
-/// certificate is configured. Every silo and client of a cluster uses the same certificate, and each side
-/// requires the other to present it (or a certificate the machine's trust store accepts).
+/// certificate is configured. Each silo and client presents its certificate and accepts only peers that
+/// <see cref="ClusterPeerTrust"/> accepts: the same certificate, or one the configured private CA issued.
 /// </summary>
-public sealed class ClusterTlsOptions
+public sealed class ClusterTlsOptions : IValidatableObject
 {
     public const string SectionName = "Orleans:Tls";
 
-    /// <summary>A PKCS#12 (<c>.pfx</c>) file with the cluster certificate and its private key; unset, connections are plain TCP.</summary>
+    /// <summary>A PKCS#12 (<c>.pfx</c>) file with this host's certificate and its private key; unset, connections are plain TCP.</summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>The file's password: from the environment or a mounted secret, never the repository.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// A private CA's certificate (PEM or DER, no key): peers presenting a certificate it issued are accepted too.
+    /// Unset, only the configured certificate itself is.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
 
-    /// <summary>The configured cluster certificate, or null when TLS is off; an unreadable file stops the start naming the key.</summary>
-    public static X509Certificate2? LoadCertificate(IConfiguration configuration)
+    /// <summary>Whom this host accepts as a peer, or null when TLS is off; an unreadable file stops the start naming its key.</summary>
+    public static ClusterPeerTrust? LoadTrust(IConfiguration configuration)
     {
         var options = Settings.Read<ClusterTlsOptions>(configuration, SectionName);
-        return options.Enabled
-            ? CertificateFiles.LoadWithPrivateKey(options.CertificatePath!, options.CertificatePassword, $"{SectionName}:{nameof(CertificatePath)}")
-            : null;
+        if (!options.Enabled)
+        {
+            return null;
+        }
+        var certificate = CertificateFiles.LoadWithPrivateKey(options.CertificatePath!, options.CertificatePassword, $"{SectionName}:{nameof(CertificatePath)}");
+        var authority = string.IsNullOrWhiteSpace(options.CaCertificatePath)
+            ? null
+            : CertificateFiles.LoadAuthority(options.CaCertificatePath, $"{SectionName}:{nameof(CaCertificatePath)}");
+        return new ClusterPeerTrust(certificate, authority);
     }
 
-    /// <summary>
-    /// A peer is trusted when it presents the cluster certificate itself (self-signed, shared through a
-    /// secret), or a certificate whose chain the machine trusts. Peers are reached by IP address, so a name
-    /// mismatch alone does not count against a trusted chain.
-    /// </summary>
-    public static bool IsTrusted(X509Certificate2? remote, SslPolicyErrors errors, X509Certificate2 cluster) =>
-        remote is not null
-        && ((errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None || remote.RawData.AsSpan().SequenceEqual(cluster.RawData));
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enabled && !string.IsNullOrWhiteSpace(CaCertificatePath))
+        {
+            yield return new ValidationResult(
+                $"a CA is configured but TLS is off: set {SectionName}:{nameof(CertificatePath)} too (the certificate this host presents).",
+                [nameof(CaCertificatePath)]);
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Newsstand.Api.Apis;
 /// <summary>The WebSocket acknowledgement protocol over the customer table, and the service as a client of it.</summary>
 internal static class CustomerSocketApi
 {
-    /// <summary>The socket options, the WebSocket server side (with the origin check) and the self-client.</summary>
+    /// <summary>The socket options, the WebSocket server side and the self-client.</summary>
     public static WebApplicationBuilder AddCustomerSockets(this WebApplicationBuilder builder)
     {
         builder.Services.AddSettings<CustomerSocketOptions>(CustomerSocketOptions.SectionName);
@@ -18,16 +18,10 @@ internal static class CustomerSocketApi
         return builder;
     }
 
-    /// <summary>WebSocket upgrades; with allowed origins configured, a socket request from any other origin answers 403.</summary>
+    /// <summary>WebSocket upgrades (the origin check is the socket route's own: <see cref="SocketOrigins"/>).</summary>
     public static WebApplication UseCustomerSockets(this WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<IOptions<CustomerSocketOptions>>().Value;
-        var sockets = new WebSocketOptions();
-        foreach (var origin in settings.AllowedOrigins)
-        {
-            sockets.AllowedOrigins.Add(origin);
-        }
-        app.UseWebSockets(sockets);
+        app.UseWebSockets();
         return app;
     }
 
@@ -37,6 +31,7 @@ internal static class CustomerSocketApi
 
         group.MapGet("/list/ws", ServeAsync)
             .RequireLongLivedPlace()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)
@@ -47,13 +42,19 @@ internal static class CustomerSocketApi
         return group;
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ServeAsync(HttpContext context, CustomerListSocket sockets)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ServeAsync(HttpContext context, CustomerListSocket sockets,
+        IOptions<CustomerSocketOptions> options)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             // 426 and the Upgrade header say exactly what the client must do (RFC 9110 §15.5.22).
             context.Response.Headers.Upgrade = "websocket";
             return TypedResults.Problem(statusCode: StatusCodes.Status426UpgradeRequired, detail: "This route speaks WebSocket: send an upgrade request.");
+        }
+        if (!SocketOrigins.Allows(context.Request, options.Value.AllowedOrigins))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+                detail: "Pages of this origin may not open the socket: only the service's own origin and those CustomerSockets:AllowedOrigins lists.");
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await sockets.ServeAsync(socket, context.RequestAborted);

@@ -29,6 +29,7 @@ public static class ApiHostingExtensions
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
+        TrustedProxies.AddTo(builder);
         AbuseLimits.AddTo(builder);
         builder.AddLongLivedConnections();
         builder.AddMessengerFeed();
@@ -37,11 +38,12 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The API's middleware: unhandled failures and bare status codes (404, 405) answer with problem+json, and
-    /// WebSocket upgrades (with the origin check).
+    /// The API's middleware: the client address from a trusted proxy's forwarded headers, unhandled failures and
+    /// bare status codes (404, 405) answer with problem+json, and WebSocket upgrades.
     /// </summary>
     public static WebApplication UseNewsstandApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCustomerSockets();

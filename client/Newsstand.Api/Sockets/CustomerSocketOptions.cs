@@ -15,8 +15,11 @@ public sealed class CustomerSocketOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Origins allowed to open the socket (e.g. <c>https://portal.example</c>); none means any origin, as the original.</summary>
-    // No initializer: the configuration binder appends to an existing array instead of replacing it.
+    /// <summary>
+    /// Origins besides the service's own whose pages may open the socket (e.g. <c>https://portal.example</c>); requests
+    /// without an <c>Origin</c> header (non-browser clients) are always allowed (<see cref="SocketOrigins"/>).
+    /// </summary>
+    // Empty, not null: the configuration binder copies an array's items and appends the configured ones.
     public string[] AllowedOrigins { get; set; } = [];
 
     /// <summary>Base URL the service uses to reach its own socket (<c>customer/wsclient/list/</c>); unset: the first address it listens on.</summary>

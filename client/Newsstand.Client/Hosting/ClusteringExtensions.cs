@@ -14,7 +14,7 @@ internal static class ClusteringExtensions
     {
         // Read and checked before UseOrleansClient needs it: a bad key stops the start with a message naming it.
         var cluster = Settings.Read<ClusterClientOptions>(builder.Configuration, ClusterClientOptions.SectionName);
-        var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
+        var tls = ClusterTlsOptions.LoadTrust(builder.Configuration);
         builder.Services.AddSettings<ClusterClientOptions>(ClusterClientOptions.SectionName);
         builder.UseOrleansClient(client =>
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Newsstand.Hosting;
 using Orleans.Connections.Security;
 
@@ -7,12 +6,12 @@ namespace Newsstand.Silo.Hosting;
 /// <summary>Turns on Orleans' TLS (Microsoft.Orleans.Connections.Security) with the certificate <see cref="ClusterTlsOptions"/> names.</summary>
 internal static class ClusterTls
 {
-    /// <summary>Silo-to-silo and gateway connections over TLS with <paramref name="certificate"/>; peers without it are refused.</summary>
-    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, X509Certificate2 certificate) =>
-        silo.UseTls(certificate, options =>
+    /// <summary>Silo-to-silo and gateway connections over TLS; peers (silos and clients) that <paramref name="trust"/> does not accept are refused.</summary>
+    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, ClusterPeerTrust trust) =>
+        silo.UseTls(trust.Certificate, options =>
         {
             options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
             options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-            options.RemoteCertificateValidation = (remote, _, errors) => ClusterTlsOptions.IsTrusted(remote, errors, certificate);
+            options.RemoteCertificateValidation = (remote, chain, _) => trust.Accepts(remote, chain);
         });
 }

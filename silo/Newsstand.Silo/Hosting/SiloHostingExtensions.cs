@@ -18,7 +18,7 @@ internal static class SiloHostingExtensions
     {
         var cluster = Settings.Read<SiloClusterOptions>(builder.Configuration, SiloClusterOptions.SectionName);
         ClusteringExtensions.EnsurePortsFree(cluster);
-        var tls = ClusterTlsOptions.LoadCertificate(builder.Configuration);
+        var tls = ClusterTlsOptions.LoadTrust(builder.Configuration);
         builder.Services.AddSettings<SiloClusterOptions>(SiloClusterOptions.SectionName);
         builder.UseOrleans(silo =>
         {

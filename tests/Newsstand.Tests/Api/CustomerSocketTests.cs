@@ -152,6 +152,38 @@ public sealed class CustomerSocketTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task WithoutConfiguredOriginsOnlyTheServicesOwnPagesAndNonBrowserClientsMayOpenTheSocket()
+    {
+        await using var web = fixture.CreateKestrelClient();
+        var own = web.Address.GetLeftPart(UriPartial.Authority);
+
+        var elsewhere = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(web, "https://elsewhere.example"));
+        var otherScheme = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(web, own.Replace("http://", "https://", StringComparison.Ordinal)));
+        var sandboxed = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(web, "null"));
+        using var ownPage = await ConnectAsync(web, own.ToUpperInvariant());
+        using var noBrowser = await ConnectAsync(web);
+
+        Assert.All([elsewhere, otherScheme, sandboxed], refused => Assert.Contains("403", refused.Message, StringComparison.Ordinal));
+        Assert.Equal((WebSocketState.Open, WebSocketState.Open), (ownPage.State, noBrowser.State));
+    }
+
+    [Fact]
+    public async Task BehindATrustedTlsProxyTheOwnOriginIsTheHttpsOne()
+    {
+        var proxy = KestrelWebClient.FreshLoopbackAddress();
+        await using var web = fixture.CreateKestrelClient(("ForwardedHeaders:KnownProxies:0", proxy.ToString()));
+        var page = new UriBuilder(web.Address) { Scheme = "https" }.Uri.GetLeftPart(UriPartial.Authority);
+        using var throughProxy = web.CreateClient(proxy);
+        using var direct = web.CreateClient(KestrelWebClient.FreshLoopbackAddress());
+
+        using var allowed = await ConnectAsync(web, page, throughProxy, forwardedProto: "https");
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(web, page, direct, forwardedProto: "https"));
+
+        Assert.Equal(WebSocketState.Open, allowed.State);
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheServiceWalksItsOwnSocketAndCountsTheCustomers()
     {
         await AddCustomersAsync(2);
@@ -203,14 +235,19 @@ public sealed class CustomerSocketTests(ClusterFixture fixture)
         return ids;
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(KestrelWebClient web, string? origin = null)
+    /// <summary>A socket to <paramref name="web"/>, sent with <paramref name="origin"/> (as a browser page would) through <paramref name="invoker"/> if given.</summary>
+    private static async Task<ClientWebSocket> ConnectAsync(KestrelWebClient web, string? origin = null, HttpMessageInvoker? invoker = null, string? forwardedProto = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);
         }
-        await socket.ConnectAsync(web.Socket(SocketPath), CancellationToken.None).WaitAsync(Patience);
+        if (forwardedProto is not null)
+        {
+            socket.Options.SetRequestHeader("X-Forwarded-Proto", forwardedProto);
+        }
+        await socket.ConnectAsync(web.Socket(SocketPath), invoker, CancellationToken.None).WaitAsync(Patience);
         return socket;
     }
 

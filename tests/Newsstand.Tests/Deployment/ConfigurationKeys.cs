@@ -36,7 +36,8 @@ internal static class ConfigurationKeys
         (ClusterClientOptions.SectionName, typeof(ClusterClientOptions)),
         (ClusteringExtensions.MessagingSection, typeof(ClientMessagingOptions)),
         (ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions)),
-        (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)));
+        (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)),
+        (TrustedProxyOptions.SectionName, typeof(TrustedProxyOptions)));
 
     /// <summary>The configuration key an environment variable sets (<c>A__B</c> is <c>A:B</c>).</summary>
     public static string KeyOf(string variable) => variable.Replace("__", ":", StringComparison.Ordinal);

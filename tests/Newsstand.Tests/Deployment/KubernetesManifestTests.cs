@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
+using Newsstand.Api.Hosting;
 using Newsstand.Client.Hosting;
 using Newsstand.Hosting;
 using SiloHosting = silo::Newsstand.Silo.Hosting;
@@ -149,6 +150,10 @@ public sealed partial class KubernetesManifestTests
 
         var labels = rendered.Deployment(Silo).Spec.Template.Metadata.Labels;
         Assert.Equal((cluster.ServiceId, cluster.ClusterId), (labels["orleans/serviceId"], labels["orleans/clusterId"]));
+
+        // Production sits behind the ingress: the web client believes forwarded headers from its network only.
+        var proxies = Settings.Read<TrustedProxyOptions>(client, TrustedProxyOptions.SectionName);
+        Assert.Equal(overlay == "prod", proxies.Configured);
     }
 
     [Theory, MemberData(nameof(Overlays))]

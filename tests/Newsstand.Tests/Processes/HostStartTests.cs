@@ -107,6 +107,7 @@ public sealed class HostStartTests
     [InlineData("Orleans__RedisClustering", "127.0.0.1:6379,nosuchoption=1", "Orleans:RedisClustering")]
     [InlineData("Dashboard__AdminUrl", "http://127.0.0.1:1", "Dashboard:Username")]
     [InlineData("Orleans__Tls__CertificatePath", "/nonexistent/cluster.pfx", "Orleans:Tls:CertificatePath")]
+    [InlineData("Orleans__Tls__CaCertificatePath", "/nonexistent/ca.pem", "Orleans:Tls:CaCertificatePath")]
     [InlineData("ProfileKeys__CertificatePath", "/nonexistent/keys.pfx", "ProfileKeys:CertificatePath")]
     [InlineData("Tables__ChunkIdleAge", "soon", "Tables:ChunkIdleAge")]
     [InlineData("Hashing__Iterations", "10", "Hashing:Iterations")]
@@ -130,6 +131,10 @@ public sealed class HostStartTests
     [InlineData("AbuseLimits__VerifyPerUsername__Permits", "0", "AbuseLimits:VerifyPerUsername:Permits")]
     [InlineData("ConnectionLimits__KeepAliveTimeout", "00:00:00", "ConnectionLimits:KeepAliveTimeout")]
     [InlineData("HttpEndpoints__HttpsPort", "8443", "HttpEndpoints:CertificatePath")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.1/8", "ForwardedHeaders:KnownNetworks:0: is not a network in CIDR notation")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/33", "ForwardedHeaders:KnownNetworks:0: is not a network in CIDR notation")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "ingress", "ForwardedHeaders:KnownProxies:0: is not an IP address")]
+    [InlineData("Orleans__Tls__CaCertificatePath", "/nonexistent/ca.pem", "Orleans:Tls:CaCertificatePath: a CA is configured but TLS is off")]
     public async Task WebClientDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
     {
         var settings = new Dictionary<string, string>
