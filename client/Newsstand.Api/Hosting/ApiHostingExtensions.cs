@@ -26,6 +26,8 @@ public static class ApiHostingExtensions
         KestrelLimits.AddTo(builder);
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer(OpenApiDescription.NameAsync)
+            .AddDocumentTransformer(OpenApiSecurity.DeclareSchemeAsync)
+            .AddOperationTransformer(OpenApiSecurity.DescribeOperationAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
