@@ -118,8 +118,13 @@ public sealed class TokenTests(AccessClusterFixture fixture)
         using var expired = await http.GetAsync("/ch08/vendor/list");
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
         Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString());
-        clock.SetUtcNow(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2)); // before not-before, beyond the skew
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/ch08/vendor/list")).StatusCode);
+        // A web client whose clock is two minutes behind sees the token before its not-before (beyond the 30 s skew).
+        var behind = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
+        await using var early = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
+            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton<TimeProvider>(behind)));
+        using var earlyHttp = early.CreateClient();
+        earlyHttp.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await earlyHttp.GetAsync("/ch08/vendor/list")).StatusCode);
     }
 
     [Fact]
