@@ -99,7 +99,7 @@ bootstrap_admin() {
 print_sign_in() {
   local client_url="$1"
   local password_arg="password@$BOOTSTRAP_PASSWORD_FILE"
-  [ -f "$BOOTSTRAP_PASSWORD_FILE" ] || password_arg="password=\$Auth__BootstrapAdmin__Password"
+  [ -f "$BOOTSTRAP_PASSWORD_FILE" ] || password_arg="password@<(printenv Auth__BootstrapAdmin__Password)"
   cat <<INFO
   sign in        user $Auth__BootstrapAdmin__Username, password in $BOOTSTRAP_PASSWORD_FILE  (Auth__Mode=${Auth__Mode:-Required})
                  token: curl -s $client_url/ch08/login/token -d username=$Auth__BootstrapAdmin__Username --data-urlencode $password_arg
