@@ -85,7 +85,8 @@ bootstrap_admin() {
   if [ -z "${Auth__BootstrapAdmin__Password:-}" ]; then
     BOOTSTRAP_PASSWORD_FILE="$data_dir/bootstrap-admin.password"
     if [ ! -s "$BOOTSTRAP_PASSWORD_FILE" ]; then
-      (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' > "$BOOTSTRAP_PASSWORD_FILE")
+      # No newline at the end: curl's --data-urlencode password@FILE sends the file as it is.
+      (umask 077; printf '%s' "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" > "$BOOTSTRAP_PASSWORD_FILE")
     fi
     chmod 600 "$BOOTSTRAP_PASSWORD_FILE"
     Auth__BootstrapAdmin__Password="$(cat "$BOOTSTRAP_PASSWORD_FILE")"
@@ -99,7 +100,7 @@ bootstrap_admin() {
 print_sign_in() {
   local client_url="$1"
   local password_arg="password@$BOOTSTRAP_PASSWORD_FILE"
-  [ -f "$BOOTSTRAP_PASSWORD_FILE" ] || password_arg="password@<(printenv Auth__BootstrapAdmin__Password)"
+  [ -f "$BOOTSTRAP_PASSWORD_FILE" ] || password_arg="password@<(printf %s \"\$Auth__BootstrapAdmin__Password\")"
   cat <<INFO
   sign in        user $Auth__BootstrapAdmin__Username, password in $BOOTSTRAP_PASSWORD_FILE  (Auth__Mode=${Auth__Mode:-Required})
                  token: curl -s $client_url/ch08/login/token -d username=$Auth__BootstrapAdmin__Username --data-urlencode $password_arg
