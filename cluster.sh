@@ -61,6 +61,7 @@ export Orleans__AdvertisedAddress=127.0.0.1
 export Database__Postgres="$POSTGRES_URL"
 export Database__DataDirectory="${Database__DataDirectory:-$root/data}"
 mkdir -p "$Database__DataDirectory"
+bootstrap_admin "$Database__DataDirectory"
 
 wait_ready() { # URL PID NAME
   for _ in $(seq 1 240); do
@@ -98,8 +99,9 @@ NSMS cluster is up: $silos silos (Redis clustering on 127.0.0.1:$redis_port), Po
   silo PIDs      ${pids[*]}   (kill -9 one to watch the others take over its grains)
   Redis          REDISCLI_AUTH='$REDIS_PASSWORD' redis-cli -p $redis_port
   logs           $logs
-Press Ctrl+C to stop.
 INFO
+print_sign_in "http://127.0.0.1:$client_port"
+echo "Press Ctrl+C to stop."
 
 # Watch every process we started. A silo that exits is reported and the others go on serving (they take
 # over its grains); the web client or Redis exiting, or the last silo, ends the run.

@@ -22,6 +22,8 @@ silo_url="${NSMS_SILO_URL:-http://localhost:8100}"
 dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 export Database__DataDirectory="${Database__DataDirectory:-$root/data}"
 mkdir -p "$Database__DataDirectory"
+source scripts/services.sh
+bootstrap_admin "$Database__DataDirectory"
 # The client finds the silo's gateway on this machine at the silo's gateway port.
 export Orleans__GatewayPorts__0="${Orleans__GatewayPorts__0:-${Orleans__GatewayPort:-30000}}"
 
@@ -85,8 +87,9 @@ NSMS is up.
   silo health    $silo_url/health/live  $silo_url/health/ready
   dashboard      $silo_url/dashboard
   data           $Database__DataDirectory
-Press Ctrl+C to stop.
 INFO
+print_sign_in "$client_url"
+echo "Press Ctrl+C to stop."
 
 # Whichever host ends first (a crash, a kill), the other one is stopped with it.
 set +e

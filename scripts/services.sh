@@ -75,3 +75,35 @@ stop_redis() {
   rm -rf "${REDIS_DIR:-}"
   REDIS_PID=""
 }
+
+# The first admin's account (Auth__BootstrapAdmin__*): a random password made once and kept in
+# <data dir>/bootstrap-admin.password (mode 600) for the next start; values set in the environment win.
+# The silo creates the account at start when no admin exists.
+bootstrap_admin() {
+  local data_dir="$1"
+  export Auth__BootstrapAdmin__Username="${Auth__BootstrapAdmin__Username:-admin}"
+  if [ -z "${Auth__BootstrapAdmin__Password:-}" ]; then
+    BOOTSTRAP_PASSWORD_FILE="$data_dir/bootstrap-admin.password"
+    if [ ! -s "$BOOTSTRAP_PASSWORD_FILE" ]; then
+      # No newline at the end: curl's --data-urlencode password@FILE sends the file as it is.
+      (umask 077; printf '%s' "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" > "$BOOTSTRAP_PASSWORD_FILE")
+    fi
+    chmod 600 "$BOOTSTRAP_PASSWORD_FILE"
+    Auth__BootstrapAdmin__Password="$(cat "$BOOTSTRAP_PASSWORD_FILE")"
+    export Auth__BootstrapAdmin__Password
+  else
+    BOOTSTRAP_PASSWORD_FILE="(from Auth__BootstrapAdmin__Password)"
+  fi
+}
+
+# How to sign in as the bootstrap admin: its username, where its password is, and a curl line for a token.
+print_sign_in() {
+  local client_url="$1"
+  local password_arg="password@$BOOTSTRAP_PASSWORD_FILE"
+  [ -f "$BOOTSTRAP_PASSWORD_FILE" ] || password_arg="password@<(printf %s \"\$Auth__BootstrapAdmin__Password\")"
+  cat <<INFO
+  sign in        user $Auth__BootstrapAdmin__Username, password in $BOOTSTRAP_PASSWORD_FILE  (Auth__Mode=${Auth__Mode:-Required})
+                 token: curl -s $client_url/ch08/login/token -d username=$Auth__BootstrapAdmin__Username --data-urlencode $password_arg
+                 then:  curl -H "Authorization: Bearer <access_token>" $client_url/ch08/login/list/all
+INFO
+}

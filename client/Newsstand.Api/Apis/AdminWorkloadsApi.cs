@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Api.Binding;
 using Newsstand.Grains;
@@ -10,7 +11,7 @@ internal static class AdminWorkloadsApi
 {
     public static RouteGroupBuilder MapAdminWorkloadsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/ch08/admin").WithTags("Workloads: admins");
+        var group = routes.MapGroup("/ch08/admin").WithTags("Workloads: admins").RequireAdmin();
 
         group.MapGet("/billing/all", (IGrainFactory grains) =>
                 TypedResults.Ok(grains.GetGrain<IAdminBillingSheetGrain>(Guid.NewGuid()).BuildAsync()))

@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Newsstand.Api.Binding;
@@ -12,7 +13,7 @@ internal static class BillingWorkloadsApi
 {
     public static RouteGroupBuilder MapBillingWorkloadsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/ch08/billing").WithTags("Workloads: billing");
+        var group = routes.MapGroup("/ch08/billing").WithTags("Workloads: billing").RequireAdmin();
 
         group.MapPost("/save/csv", SaveCsvAsync)
             .ProducesValidationProblem()

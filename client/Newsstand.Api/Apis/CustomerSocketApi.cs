@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Newsstand.Api.Hosting;
@@ -30,11 +31,14 @@ internal static class CustomerSocketApi
         var group = routes.MapGroup("/ch08/customer").WithTags("Customer sockets");
 
         group.MapGet("/list/ws", ServeAsync)
+            .RequireSignedIn()
+            .AllowQueryAccessToken()
             .RequireLongLivedPlace()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)
+            .RequireSignedIn()
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The service walks its own customer socket as a client, acknowledging every record.");
@@ -57,12 +61,12 @@ internal static class CustomerSocketApi
                 detail: "Pages of this origin may not open the socket: only the service's own origin and those CustomerSockets:AllowedOrigins lists.");
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await sockets.ServeAsync(socket, context.RequestAborted);
+        await sockets.ServeAsync(socket, TokenExpiry.ExpiresAt(context), context.RequestAborted);
         return TypedResults.Empty;
     }
 
-    private static async Task<Ok<ReceivedAnswer>> ReadOwnSocketAsync(CustomerListClient client, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ReceivedAnswer("done", await client.ReadAllAsync(cancellationToken)));
+    private static async Task<Ok<ReceivedAnswer>> ReadOwnSocketAsync(HttpContext context, CustomerListClient client, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ReceivedAnswer("done", await client.ReadAllAsync(context.Request.Headers.Authorization.ToString(), cancellationToken)));
 
     internal sealed record ReceivedAnswer(string Message, int Received);
 }

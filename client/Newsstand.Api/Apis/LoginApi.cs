@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
@@ -16,6 +17,7 @@ internal static class LoginApi
         var group = routes.MapGroup("/ch08/login").WithTags("Logins");
         // Add, update and verify hash a password on the silo's hashing lane, which sheds with 503 + Retry-After when full.
         group.MapPost("/add", AddAsync)
+            .AllowAnonymous()
             .RequireAbuseLimits<NewLogin>(limits => limits.Add, login => login.Username)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
@@ -23,21 +25,34 @@ internal static class LoginApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
         group.MapPatch("/update", UpdateAsync)
+            .RequireSignedIn()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Replaces username, user type and password of login `id`.");
+            .WithSummary("Replaces username, user type and password of login `id`: an admin any login; a signed-in user only its own, "
+                + "with its present password as current_password and its user_type unchanged.");
         group.MapPost("/verify", VerifyAsync)
+            .AllowAnonymous()
             .RequireAbuseLimits<LoginCredentials>(limits => limits.Verify, credentials => credentials.Username)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Checks a username and password.");
+        group.MapPost("/token", TokenAsync)
+            .AllowAnonymous()
+            .RequireAbuseLimits<TokenForm>(limits => limits.Verify, form => form.Credentials.Username)
+            .Accepts<TokenFormFields>("application/x-www-form-urlencoded")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Signs in (OAuth2 password grant): a bearer token for the login, valid expires_in seconds; shares login/verify's abuse limits.");
         group.MapList<LoginView>("/list/all")
+            .RequireAdmin()
             .WithSummary("Logins ordered by id, without passwords or hashes.");
         group.MapGet("/list/records", async Task<Ok<LoginRecords>> (IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ILoginRecordsGrain>(0).GatherAsync()))
+            .RequireAdmin()
             .WithTags("Workloads: gathers")
             .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), computed by two grain calls awaited together; never a password or hash.");
 
@@ -47,14 +62,33 @@ internal static class LoginApi
     private static async Task<Ok<LoginView>> AddAsync(JsonBody<NewLogin> body, IGrainFactory grains) =>
         TypedResults.Ok(await grains.LoginOwner(body.Value.Id).AddAsync(body.Value));
 
-    private static async Task<Ok<LoginView>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, IGrainFactory grains)
+    private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, HttpContext context, IGrainFactory grains)
     {
         if (body.Value.Id != query.Id)
         {
             throw RequestValidationException.For("id", $"The body's id ({body.Value.Id}) differs from the id parameter ({query.Id}).");
         }
-        return TypedResults.Ok(await grains.LoginOwner(query.Id).UpdateAsync(body.Value));
+        if (await LoginUpdateAccess.RefusalAsync(context, body.Value, grains) is { } refused)
+        {
+            return refused;
+        }
+        return TypedResults.Ok(await grains.LoginOwner(query.Id).UpdateAsync(body.Value with { CurrentPassword = null }));
     }
+
+    private static async Task<Results<Ok<TokenAnswer>, ProblemHttpResult>> TokenAsync(TokenForm form, IGrainFactory grains, HttpContext context)
+    {
+        // A token is a credential: no cache may keep it (RFC 6749 §5.1).
+        context.Response.Headers.CacheControl = "no-store";
+        return await grains.GetGrain<ITokenIssuerGrain>(0).IssueAsync(form.Credentials) is { } token
+            ? TypedResults.Ok(new TokenAnswer(token.AccessToken, "bearer", token.ExpiresIn))
+            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "The username or password is wrong.");
+    }
+
+    /// <summary>The token answer of RFC 6749 §5.1.</summary>
+    internal sealed record TokenAnswer(string AccessToken, string TokenType, int ExpiresIn);
+
+    /// <summary>The token form's fields, for the OpenAPI document.</summary>
+    internal sealed record TokenFormFields(string Username, string Password, string? GrantType);
 
     private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> VerifyAsync(JsonBody<LoginCredentials> body, IGrainFactory grains) =>
         await grains.Username(body.Value.Username).VerifyAsync(body.Value) is { } login

@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,15 +29,20 @@ internal static class MessengerTopicApi
         var group = routes.MapGroup("/ch08/messenger").WithTags("Messenger topic");
 
         group.MapPost("/kafka/send", SendAsync)
+            .RequireSignedIn()
             .Accepts<MessengerRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
         group.MapGet("/kafka/failed", FailedAsync)
+            .RequireAdmin()
             .ProducesValidationProblem()
             .WithSummary("Messages the consumer rejected (id stored with other data, missing vendor), with the reason, in (partition, sequence) "
                 + "order; the next page starts after the last one's partition and sequence (after_partition, after_sequence); limit 1–10,000, default 100.");
         group.MapGet("/sse/add", FollowAsync)
+            .RequireSignedIn()
+            .AllowQueryAccessToken()
+            .EndsWhenTokenExpires()
             .RequireLongLivedPlace()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()

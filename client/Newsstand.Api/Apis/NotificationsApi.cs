@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using System.Runtime.CompilerServices;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Hosting;
@@ -15,6 +16,9 @@ internal static class NotificationsApi
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/ch08/notifications/sse", (TopicQuery topic, HttpContext context, StreamSubscriptions subscriptions, TimeProvider time) =>
                 ServerSentEvents.WriteAsync(context, Events(subscriptions, topic, context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time))
+            .RequireAdmin()
+            .AllowQueryAccessToken()
+            .EndsWhenTokenExpires()
             .RequireLongLivedPlace()
             .WithTags("Workloads: notifications")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")

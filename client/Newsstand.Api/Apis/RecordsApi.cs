@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Api.Binding;
 using Newsstand.Grains;
@@ -13,23 +14,24 @@ internal static class RecordsApi
         var group = routes.MapGroup("/ch08").WithTags("Records");
 
         // POST /ch08/login/add is in LoginApi: a password is hashed on its way in.
-        group.MapAdd<AdminRecord>("/admin/add");
-        group.MapAdd<VendorRecord>("/vendor/add");
-        group.MapAdd<CustomerRecord>("/customer/add");
-        group.MapAdd<BillingRecord>("/billing/add");
-        group.MapAdd<MessengerRecord>("/messenger/add");
-        group.MapAdd<PublicationRecord>("/publication/add");
-        group.MapAdd<ContentRecord>("/content/add");
-        group.MapAdd<SalesRecord>("/sales/add");
-        group.MapAdd<SubscriptionRecord>("/subscription/add");
+        group.MapAdd<AdminRecord>("/admin/add").RequireAdmin();
+        group.MapAdd<VendorRecord>("/vendor/add").RequireSignedIn();
+        group.MapAdd<CustomerRecord>("/customer/add").RequireSignedIn();
+        group.MapAdd<BillingRecord>("/billing/add").RequireSignedIn();
+        group.MapAdd<MessengerRecord>("/messenger/add").RequireSignedIn();
+        group.MapAdd<PublicationRecord>("/publication/add").RequireSignedIn();
+        group.MapAdd<ContentRecord>("/content/add").RequireSignedIn();
+        group.MapAdd<SalesRecord>("/sales/add").RequireSignedIn();
+        group.MapAdd<SubscriptionRecord>("/subscription/add").RequireSignedIn();
 
-        group.MapList<VendorRecord>("/vendor/list");
-        group.MapList<PublicationRecord>("/publication/list");
-        group.MapList<ContentRecord>("/content/list");
-        group.MapList<SubscriptionRecord>("/subscription/list/all");
+        group.MapList<VendorRecord>("/vendor/list").RequireSignedIn();
+        group.MapList<PublicationRecord>("/publication/list").RequireSignedIn();
+        group.MapList<ContentRecord>("/content/list").RequireSignedIn();
+        group.MapList<SubscriptionRecord>("/subscription/list/all").RequireSignedIn();
 
         group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
                 new StreamedListResult(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, query.Page))
+            .RequireAdmin()
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesValidationProblem()
             .WithSummary("Admins ordered by id, each with its login (never a password or hash).");

@@ -1,3 +1,4 @@
+using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Errors;
 using Newsstand.Grains;
@@ -10,7 +11,7 @@ internal static class SalesQuotaApi
 {
     public static RouteGroupBuilder MapSalesQuotaApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/ch08/sales").WithTags("Workloads: sales quota");
+        var group = routes.MapGroup("/ch08/sales").WithTags("Workloads: sales quota").RequireAdmin();
 
         group.MapGet("/list/quota", async Task<Ok<MessageAnswer>> (IGrainFactory grains) =>
             {

@@ -13,6 +13,9 @@ internal static class RecordShape<T>
 {
     private static readonly Field[] Fields = Describe();
 
+    /// <summary>Settable properties outside the constructor (e.g. a login's current_password): optional, but of their type when sent.</summary>
+    private static readonly Field[] Optional = DescribeOptional();
+
     public static void Check(JsonElement body, Dictionary<string, string[]> errors)
     {
         foreach (var property in body.EnumerateObject())
@@ -32,6 +35,7 @@ internal static class RecordShape<T>
                 errors["body"] = ["The body has text that is not well-formed Unicode (invalid UTF-8 or an unpaired surrogate)."];
             }
         }
+        CheckOptional(body, errors);
         foreach (var field in Fields)
         {
             if (errors.ContainsKey(field.Name))
@@ -47,6 +51,18 @@ internal static class RecordShape<T>
                 errors[field.Name] = ["The field must not be null."];
             }
             else if (TypeError(field.Type, value) is { } error)
+            {
+                errors[field.Name] = [error];
+            }
+        }
+    }
+
+    private static void CheckOptional(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        foreach (var field in Optional)
+        {
+            if (!errors.ContainsKey(field.Name) && body.TryGetProperty(field.Name, out var value) && value.ValueKind != JsonValueKind.Null
+                && TypeError(field.Type, value) is { } error)
             {
                 errors[field.Name] = [error];
             }
@@ -75,6 +91,16 @@ internal static class RecordShape<T>
         var constructor = typeof(T).GetConstructors(BindingFlags.Public | BindingFlags.Instance).OrderByDescending(c => c.GetParameters().Length).First();
         var naming = NewsstandJson.Options.PropertyNamingPolicy!;
         return [.. constructor.GetParameters().Select(p => new Field(naming.ConvertName(p.Name!), p.ParameterType))];
+    }
+
+    private static Field[] DescribeOptional()
+    {
+        var naming = NewsstandJson.Options.PropertyNamingPolicy!;
+        var required = Fields.Select(f => f.Name).ToHashSet();
+        return [.. typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .Select(p => new Field(naming.ConvertName(p.Name), Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType))
+            .Where(f => !required.Contains(f.Name))];
     }
 
     private sealed record Field(string Name, Type Type);

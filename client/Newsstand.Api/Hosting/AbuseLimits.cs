@@ -30,7 +30,7 @@ internal sealed partial class AbuseLimits : IDisposable
         _limiters = [Verify, Add, .. verify, .. add];
     }
 
-    /// <summary>Limits of <c>POST /ch08/login/verify</c>.</summary>
+    /// <summary>Limits of <c>POST /ch08/login/verify</c> and <c>POST /ch08/login/token</c> (one window for both).</summary>
     public PartitionedRateLimiter<Attempt> Verify { get; }
 
     /// <summary>Limits of <c>POST /ch08/login/add</c>.</summary>
@@ -62,8 +62,9 @@ internal sealed partial class AbuseLimits : IDisposable
         Func<AbuseLimits, PartitionedRateLimiter<Attempt>> select, Func<T, string> username) where T : class
     {
         var http = context.HttpContext;
-        var body = context.Arguments.OfType<JsonBody<T>>().Single();
-        using var lease = select(http.RequestServices.GetRequiredService<AbuseLimits>()).AttemptAcquire(Attempt.Of(http, username(body.Value)));
+        // The credentials arrive as a JSON body (verify, add) or as a bound form (token).
+        var value = context.Arguments.OfType<JsonBody<T>>().Select(body => body.Value).FirstOrDefault() ?? context.Arguments.OfType<T>().Single();
+        using var lease = select(http.RequestServices.GetRequiredService<AbuseLimits>()).AttemptAcquire(Attempt.Of(http, username(value)));
         if (lease.IsAcquired)
         {
             return await next(context);

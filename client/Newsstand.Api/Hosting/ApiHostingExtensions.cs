@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Newsstand.Api.Access;
 using Newsstand.Api.Apis;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
@@ -25,6 +26,8 @@ public static class ApiHostingExtensions
         KestrelLimits.AddTo(builder);
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer(OpenApiDescription.NameAsync)
+            .AddDocumentTransformer(OpenApiSecurity.DeclareSchemeAsync)
+            .AddOperationTransformer(OpenApiSecurity.DescribeOperationAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
@@ -34,6 +37,7 @@ public static class ApiHostingExtensions
         builder.AddLongLivedConnections();
         builder.AddMessengerFeed();
         builder.AddCustomerSockets();
+        builder.AddAccess();
         return builder;
     }
 
@@ -46,6 +50,8 @@ public static class ApiHostingExtensions
         app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After the status code pages: a bare 401 or 403 gets its problem body.
+        app.UseAccess();
         app.UseCustomerSockets();
         return app;
     }
@@ -70,8 +76,8 @@ public static class ApiHostingExtensions
     private static void MapNewsstandDocs(this WebApplication app)
     {
         // The one document by its fixed path: the default "/openapi/{documentName}.json" answered any other name with a plain-text 404.
-        app.MapOpenApi("/openapi/v1.json");
-        app.MapOpenApi("/openapi.json");
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+        app.MapOpenApi("/openapi.json").AllowAnonymous();
         // The page is served from the package's own bundle; nothing is fetched from elsewhere (fonts, AI chat, telemetry).
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("NSMS API")
@@ -80,6 +86,7 @@ public static class ApiHostingExtensions
             .DisableAgent()
             .DisableMcp()
             .DisableTelemetry()
-            .HideDeveloperTools());
+            .HideDeveloperTools())
+            .AllowAnonymous();
     }
 }

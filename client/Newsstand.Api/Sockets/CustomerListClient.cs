@@ -16,10 +16,15 @@ internal sealed class CustomerListClient(IServer server, IOptions<CustomerSocket
     public const string SocketPath = "/ch08/customer/list/ws";
     private const int MaxMessageBytes = 64 * 1024;
 
-    public async Task<int> ReadAllAsync(CancellationToken cancellationToken)
+    /// <summary>Walks the socket as a client; <paramref name="authorization"/> is the caller's own <c>Authorization</c> header, passed on.</summary>
+    public async Task<int> ReadAllAsync(string? authorization, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint();
         using var socket = new ClientWebSocket();
+        if (!string.IsNullOrEmpty(authorization))
+        {
+            socket.Options.SetRequestHeader("Authorization", authorization);
+        }
         using (var connect = Deadline(options.Value.ConnectTimeout, cancellationToken))
         {
             try

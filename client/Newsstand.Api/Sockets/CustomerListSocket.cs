@@ -29,12 +29,14 @@ internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<
     /// <summary>Raised after a session has ended and released everything it held.</summary>
     public event Action? SessionEnded;
 
-    public async Task ServeAsync(WebSocket socket, CancellationToken aborted)
+    /// <summary>Walks the customers over <paramref name="socket"/>; once <paramref name="tokenExpiresAt"/> has passed, the next
+    /// record is not sent: the socket closes with 1008 and the client reconnects with a fresh token.</summary>
+    public async Task ServeAsync(WebSocket socket, DateTimeOffset? tokenExpiresAt, CancellationToken aborted)
     {
         Interlocked.Increment(ref _sessions);
         try
         {
-            await WalkAsync(socket, aborted);
+            await WalkAsync(socket, tokenExpiresAt, aborted);
         }
         catch (Exception error) when (error is OperationCanceledException or WebSocketException)
         {
@@ -48,11 +50,16 @@ internal sealed partial class CustomerListSocket(IGrainFactory grains, IOptions<
         }
     }
 
-    private async Task WalkAsync(WebSocket socket, CancellationToken aborted)
+    private async Task WalkAsync(WebSocket socket, DateTimeOffset? tokenExpiresAt, CancellationToken aborted)
     {
         var buffer = new byte[MaxMessageBytes];
         await foreach (var customer in grains.ScanAsync<CustomerRecord>(ScanBatch, aborted))
         {
+            if (tokenExpiresAt <= time.GetUtcNow())
+            {
+                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "The access token expired: reconnect with a fresh one.", null, aborted);
+                return;
+            }
             if (lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, ShuttingDown, null, aborted);

@@ -23,6 +23,11 @@ public sealed record NewLogin(
     [property: Id(2), Required(AllowEmptyStrings = true), Text(Limits.Password)] string Password,
     [property: Id(3)] int UserType) : ITableRecord, IValidatableObject
 {
+    /// <summary>The login's present password: <c>PATCH /ch08/login/update</c> by the login itself needs it (an admin does not).
+    /// Never sent on to a grain.</summary>
+    [Id(4), Text(Limits.Password)]
+    public string? CurrentPassword { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Usernames.Problem(Username) is { } username)

@@ -17,6 +17,9 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
     /// <summary>The key ring of the profile tokens: in the system of record, so every silo of a cluster shares it.</summary>
     public DbSet<ProfileKeyEntity> ProfileKeys => Set<ProfileKeyEntity>();
 
+    /// <summary>The access tokens' signing keys (private halves encrypted with the key ring above).</summary>
+    public DbSet<SigningKeyEntity> SigningKeys => Set<SigningKeyEntity>();
+
     public DbSet<LoginEntity> Logins => Set<LoginEntity>();
     public DbSet<AdminRecord> Admins => Set<AdminRecord>();
     public DbSet<VendorRecord> Vendors => Set<VendorRecord>();
@@ -45,6 +48,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         TopicTables.Configure(modelBuilder);
 
         modelBuilder.Entity<ProfileKeyEntity>().ToTable("profile_key");
+        modelBuilder.Entity<SigningKeyEntity>().ToTable("signing_key").Property(k => k.Id).HasMaxLength(32);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             if (entity.ClrType.IsAssignableTo(typeof(ITableRecord)))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Identity;
 using Newsstand.Messaging;
 using Newsstand.Records;
 using Newsstand.Security;
@@ -43,6 +44,10 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CacheWarmer>();
         services.AddWorkloads();
+        services.AddSettings<TokenOptions>(TokenOptions.SectionName);
+        services.AddSettings<BootstrapAdminOptions>(BootstrapAdminOptions.SectionName);
+        services.AddSingleton<SigningKeyProtector>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BootstrapAdmin>();
         services.AddSingleton<TopicMetrics>();
         services.AddSingleton<TopicLogStore>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();

@@ -51,6 +51,8 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // The process tests exercise hosting, failover and TLS with the original's anonymous contract; access has its own tests.
+        start.Environment["Auth__Mode"] = "Open";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -33,7 +33,9 @@ internal static class NewsstandCluster
         {
             web.UseSetting("Orleans:ClusterId", cluster.Options.ClusterId)
                 .UseSetting("Orleans:ServiceId", cluster.Options.ServiceId)
-                .UseSetting("Orleans:GatewayPorts:0", cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(CultureInfo.InvariantCulture));
+                .UseSetting("Orleans:GatewayPorts:0", cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(CultureInfo.InvariantCulture))
+                // Today's API tests keep the original's anonymous contract; the access tests ask for Auth:Mode=Required.
+                .UseSetting("Auth:Mode", "Open");
             web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
             foreach (var (key, value) in settings)
             {

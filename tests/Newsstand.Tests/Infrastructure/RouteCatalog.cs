@@ -41,7 +41,9 @@ internal static class RouteCatalog
                 var operation = (paths[pattern] ?? paths[pattern.TrimEnd('/')])?[method.ToLowerInvariant()];
                 var parameters = operation?["parameters"]?.AsArray() ?? [];
                 var query = parameters.Where(p => (string?)p!["in"] == "query").Select(p => new ApiParameter((string)p!["name"]!, p["schema"]?.AsObject(), (bool?)p["required"] ?? false)).ToList();
-                var bodySchema = operation?["requestBody"]?["content"]?["application/json"]?["schema"];
+                var content = operation?["requestBody"]?["content"];
+                // The token route reads a form; its fields are named like a JSON body's.
+                var bodySchema = content?["application/json"]?["schema"] ?? content?["application/x-www-form-urlencoded"]?["schema"];
                 var headers = parameters.Where(p => (string?)p!["in"] == "header").Select(p => (string)p!["name"]!).ToList();
                 operations.Add(new RouteOperation(method, pattern, query, headers,
                     [.. endpoint.RoutePattern.Parameters.Select(p => p.Name)],

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Newsstand.Hosting;
+using Newsstand.Records;
+
+namespace Newsstand.Api.Access;
+
+/// <summary>
+/// The API's authorization: bearer tokens validated locally (<see cref="BearerTokenSetup"/>) and two policies every
+/// route names explicitly — <see cref="SignedIn"/> and <see cref="Admin"/> — or it is marked anonymous. A route
+/// mapped without either is refused to everyone (the fallback policy), and a test fails on it. In
+/// <see cref="AccessMode.Open"/> both policies admit anyone.
+/// </summary>
+internal static partial class AccessPolicies
+{
+    public const string SignedIn = "SignedIn";
+    public const string Admin = "Admin";
+
+    public static WebApplicationBuilder AddAccess(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSettings<AccessOptions>(AccessOptions.SectionName);
+        var open = Settings.Read<AccessOptions>(builder.Configuration, AccessOptions.SectionName).Mode == AccessMode.Open;
+        builder.Services.AddSingleton<SigningKeyCache>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SigningKeyCache>());
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, BearerTokenSetup>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddAuthorization(options =>
+        {
+            options.AddPolicy(SignedIn, policy => Require(policy, open, p => p.RequireAuthenticatedUser()));
+            options.AddPolicy(Admin, policy => Require(policy, open, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.AdminRole)));
+            // Only a mapped route without a policy of its own meets this; unknown paths and 405s still answer 404 and 405.
+            options.FallbackPolicy = new AuthorizationPolicyBuilder()
+                .RequireAssertion(context => context.Resource is not HttpContext http || http.GetEndpoint() is not RouteEndpoint)
+                .Build();
+        });
+        QueryAccessToken.AddTo(builder.Services);
+        return builder;
+    }
+
+    public static WebApplication UseAccess(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<AccessOptions>>().Value.Mode == AccessMode.Open)
+        {
+            LogOpen(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessPolicies).FullName!));
+        }
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The route is for any signed-in caller; documented with its 401.</summary>
+    public static TBuilder RequireSignedIn<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(SignedIn);
+
+    /// <summary>The route is for admins only; documented with its 401 and 403.</summary>
+    public static TBuilder RequireAdmin<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(Admin);
+
+    private static void Require(AuthorizationPolicyBuilder policy, bool open, Action<AuthorizationPolicyBuilder> required)
+    {
+        if (open)
+        {
+            policy.RequireAssertion(_ => true);
+        }
+        else
+        {
+            required(policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:Mode is Open: every route answers anyone, as the original service did. Use it for demos and the side-by-side benchmark only; the default is Required.")]
+    private static partial void LogOpen(ILogger logger);
+}
