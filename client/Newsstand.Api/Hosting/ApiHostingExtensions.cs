@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Newsstand.Api.Apis;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
+using Newsstand.Api.Idempotency;
 using Newsstand.Hosting;
 using Scalar.AspNetCore;
 
@@ -26,6 +27,7 @@ public static class ApiHostingExtensions
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer(OpenApiDescription.NameAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)
+            .AddOperationTransformer(IdempotencyKeyParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
@@ -37,11 +39,15 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The API's middleware: unhandled failures and bare status codes (404, 405) answer with problem+json, and
-    /// WebSocket upgrades (with the origin check).
+    /// The API's middleware: unhandled failures and bare status codes (404, 405) answer with problem+json,
+    /// <c>Idempotency-Key</c> on POST and PATCH, and WebSocket upgrades (with the origin check). The exception handler
+    /// runs on both sides of the idempotency keys: inside, so the problem an endpoint's failure becomes is the answer a
+    /// key stores; outside, for the keys' own failures (the cluster unreachable: 503).
     /// </summary>
     public static WebApplication UseNewsstandApi(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCustomerSockets();

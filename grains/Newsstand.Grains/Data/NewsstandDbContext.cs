@@ -43,6 +43,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
         WorkloadsConfiguration.Apply(modelBuilder);
         TopicTables.Configure(modelBuilder);
+        modelBuilder.ApplyConfiguration(new IdempotencyTable());
 
         modelBuilder.Entity<ProfileKeyEntity>().ToTable("profile_key");
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
