@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Hosting;
+using Newsstand.Api.Idempotency;
 using Newsstand.Api.Streaming;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -51,11 +52,12 @@ internal static class MessengerTopicApi
         return group;
     }
 
-    /// <summary>Straight to the partition of the messenger's id (one grain hop, shared with concurrent sends), the message already in JSON.</summary>
-    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, OwnerReferences owners)
+    /// <summary>Straight to the partition of the messenger's id (one grain hop, shared with concurrent sends), the message already in JSON.
+    /// With an Idempotency-Key the message id comes from the key: a retry of a send whose outcome was unknown appends nothing new.</summary>
+    private static async Task<Ok<SentAnswer>> SendAsync(JsonBody<MessengerRecord> body, OwnerReferences owners, HttpContext context)
     {
         var messenger = body.Value;
-        await owners.SendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), messageId: null);
+        await owners.SendAsync(messenger.Id, JsonSerializer.Serialize(messenger, NewsstandJson.Options), context.Features.Get<IdempotencyFeature>()?.MessageId);
         return TypedResults.Ok(new SentAnswer("messenger details sent"));
     }
 

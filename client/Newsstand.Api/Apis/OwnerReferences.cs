@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Idempotency;
 using Newsstand.Messaging;
 using Newsstand.Records;
 
@@ -30,6 +31,11 @@ internal sealed class OwnerReferences(IGrainFactory grains)
             new CallCoalescer<TRecord, NewsstandException?>(grains.RecordOwner<TRecord>(record.Id).AddManyAsync, MaxBatch));
         return await writer.CallAsync(record) is { } error ? throw error : record;
     }
+
+    /// <summary>Inserts <paramref name="record"/> with the answer to its request's idempotency key, in one transaction (one grain call of
+    /// its own: keyed adds are not gathered with others).</summary>
+    public Task<TRecord> AddKeyedAsync<TRecord>(TRecord record, IdempotencyRecord answer) where TRecord : ITableRecord =>
+        grains.RecordOwner<TRecord>(record.Id).AddKeyedAsync(record, answer);
 
     /// <summary>Appends a message with <paramref name="key"/> to its partition of <see cref="Topics.News"/>; answers its sequence number.
     /// The partition count is asked of the cluster once (a change of it needs a restart of the web clients, see the silo's TopicOptions).</summary>

@@ -1,6 +1,10 @@
-using Newsstand.Api.Access;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Idempotency;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -51,14 +55,26 @@ internal static class RecordsApi
     private static RouteHandlerBuilder MapAdd<TRecord>(this RouteGroupBuilder group, string path) where TRecord : class, ITableRecord
     {
         var table = TableSchema.NameOf<TRecord>();
-        return group.MapPost(path, async Task<Ok<TRecord>> (JsonBody<TRecord> body, OwnerReferences owners) =>
-                TypedResults.Ok(await owners.AddAsync(body.Value)))
+        return group.MapPost(path, async Task<Ok<TRecord>> (JsonBody<TRecord> body, OwnerReferences owners, HttpContext context, IOptions<JsonOptions> json) =>
+                TypedResults.Ok(context.Features.Get<IdempotencyFeature>() is { } keyed
+                    ? await AddKeyedAsync(body.Value, keyed, owners, json.Value.SerializerOptions)
+                    : await owners.AddAsync(body.Value)))
             .Accepts<TRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary($"Adds {(IsVowel(table[0]) ? "an" : "a")} {table} record; answers once it is committed.");
+    }
+
+    /// <summary>A keyed add: its answer (the record as stored, as this route writes it) is committed with the row itself.</summary>
+    private static async Task<TRecord> AddKeyedAsync<TRecord>(TRecord record, IdempotencyFeature keyed, OwnerReferences owners, JsonSerializerOptions json)
+        where TRecord : class, ITableRecord
+    {
+        var answer = keyed.Answer(StatusCodes.Status200OK, "application/json; charset=utf-8", null, JsonSerializer.SerializeToUtf8Bytes(record, json));
+        var stored = await owners.AddKeyedAsync(record, answer);
+        keyed.StoredWithEffect = true;
+        return stored;
     }
 
     private static bool IsVowel(char letter) => "aeiou".Contains(char.ToLowerInvariant(letter));

@@ -3,6 +3,7 @@ using Newsstand.Api.Access;
 using Newsstand.Api.Apis;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
+using Newsstand.Api.Idempotency;
 using Newsstand.Hosting;
 using Scalar.AspNetCore;
 
@@ -29,6 +30,7 @@ public static class ApiHostingExtensions
             .AddDocumentTransformer(OpenApiSecurity.DeclareSchemeAsync)
             .AddOperationTransformer(OpenApiSecurity.DescribeOperationAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)
+            .AddOperationTransformer(IdempotencyKeyParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
@@ -42,16 +44,24 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The API's middleware: the client address from a trusted proxy's forwarded headers, unhandled failures and
-    /// bare status codes (404, 405) answer with problem+json, and WebSocket upgrades.
+    /// The API's middleware: the client address from a trusted proxy's forwarded headers; unhandled failures and bare
+    /// status codes (404, 405, 401, 403) answer with problem+json; sign-in and the route's policy; then
+    /// <c>Idempotency-Key</c> on POST and PATCH (after sign-in, so a key is scoped to the caller's subject and a refused
+    /// request never stores an answer); and WebSocket upgrades (with the origin check). The exception handler and the
+    /// status code pages run on both sides of the idempotency keys: inside, so the problem an endpoint's failure or bare
+    /// status becomes is the answer a key stores; outside, for the keys' own failures (the cluster unreachable: 503) and
+    /// for the 401/403 of sign-in.
     /// </summary>
     public static WebApplication UseNewsstandApi(this WebApplication app)
     {
         app.UseTrustedProxies();
         app.UseExceptionHandler();
+        // Before sign-in: a bare 401 or 403 gets its problem body.
         app.UseStatusCodePages();
-        // After the status code pages: a bare 401 or 403 gets its problem body.
         app.UseAccess();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseCustomerSockets();
         return app;
     }

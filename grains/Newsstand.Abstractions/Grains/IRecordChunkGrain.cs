@@ -23,6 +23,11 @@ public interface IRecordChunkGrain<TRecord> : ITableChunkGrain<TRecord>
     /// <see cref="Errors.StaleWriteException"/> when the companion's expected row is no longer the stored one.</summary>
     Task<TRecord> AddWithCompanionAsync(TRecord record, CompanionRow companion);
 
+    /// <summary>Inserts the row like <see cref="AddAsync"/>, with the answer to the caller's <c>Idempotency-Key</c> committed in
+    /// the same transaction (its retention starts at the chunk's clock): a retry of a write whose outcome was unknown finds
+    /// the answer stored exactly when the row is. Throws what <see cref="AddAsync"/> throws.</summary>
+    Task<TRecord> AddKeyedAsync(TRecord record, Idempotency.IdempotencyRecord answer);
+
     /// <summary>
     /// Reserves the ids of <paramref name="records"/>, in order, for inserts that <paramref name="holder"/> commits in a
     /// transaction of its own (a topic consumer's batch), and answers for each whether it was reserved, is stored already

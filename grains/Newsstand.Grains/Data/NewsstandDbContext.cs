@@ -46,6 +46,7 @@ internal abstract class NewsstandDbContext(DbContextOptions options) : DbContext
         References<SubscriptionRecord, CustomerRecord>(modelBuilder, x => x.CustomerId);
         WorkloadsConfiguration.Apply(modelBuilder);
         TopicTables.Configure(modelBuilder);
+        modelBuilder.ApplyConfiguration(new IdempotencyTable());
 
         modelBuilder.Entity<ProfileKeyEntity>().ToTable("profile_key");
         modelBuilder.Entity<SigningKeyEntity>().ToTable("signing_key").Property(k => k.Id).HasMaxLength(32);

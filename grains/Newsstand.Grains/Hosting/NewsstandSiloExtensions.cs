@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Newsstand.Data;
+using Newsstand.Idempotency;
 using Newsstand.Identity;
 using Newsstand.Messaging;
 using Newsstand.Records;
@@ -27,6 +28,7 @@ public static class NewsstandSiloExtensions
         services.AddSettings<HashingOptions>(HashingOptions.SectionName);
         services.AddSettings<TableOptions>(TableOptions.SectionName);
         services.AddSettings<TopicOptions>(TopicOptions.SectionName);
+        services.AddSettings<IdempotencyOptions>(IdempotencyOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
         {
@@ -51,6 +53,7 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<TopicMetrics>();
         services.AddSingleton<TopicLogStore>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();
+        services.AddHostedService<IdempotencyPurger>();
         return silo;
     }
 

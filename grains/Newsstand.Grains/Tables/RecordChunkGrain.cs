@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Hosting;
+using Newsstand.Idempotency;
 using Newsstand.Records;
 using Orleans.Concurrency;
 
@@ -16,7 +18,8 @@ namespace Newsstand.Tables;
 /// reserves its ids here first and settles them after its commit (<see cref="ChunkReservations{TRow}"/>).
 /// </summary>
 [Reentrant] // State changes only in the synchronous tail after a commit; two writes of one id never overlap.
-internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer memory, TimeProvider time, ILogger<RecordChunkGrain<TRecord>> logger)
+internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer memory, TimeProvider time,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider answerClock, ILogger<RecordChunkGrain<TRecord>> logger)
     : TableChunkGrain<TRecord, TRecord>(db, memory, logger), IRecordChunkGrain<TRecord>
     where TRecord : class, ITableRecord
 {
@@ -49,6 +52,11 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
         InsertAsync(record, row => Db.WriteUnitAsync(
             new WriteRow(row, EntityState.Added),
             new WriteRow(companion.Row, companion.Expected is null ? EntityState.Added : EntityState.Modified, companion.Expected)));
+
+    public Task<TRecord> AddKeyedAsync(TRecord record, IdempotencyRecord answer) =>
+        InsertAsync(record, row => Db.WriteUnitAsync(
+            new WriteRow(row, EntityState.Added),
+            new WriteRow(answer with { CreatedAtMs = answerClock.GetUtcNow().ToUnixTimeMilliseconds() }, EntityState.Added)));
 
     public Task<Reservation[]> ReserveAsync(TRecord[] records, Guid holder)
     {

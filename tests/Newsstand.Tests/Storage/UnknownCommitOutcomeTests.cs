@@ -1,9 +1,15 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Idempotency;
 using Newsstand.Records;
+using Newsstand.Tests.Api;
 using Newsstand.Tests.Infrastructure;
 using Npgsql;
 using Orleans.TestingHost;
@@ -22,6 +28,7 @@ public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
     private ScratchDatabase _database = null!;
     private CommitCutter _cutter = null!;
     private TestCluster _cluster = null!;
+    private WebApplicationFactory<Program>? _web;
 
     private IGrainFactory Grains => _cluster.Client;
 
@@ -38,6 +45,10 @@ public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
         await _cluster.DisposeAsync();
         await _cutter.DisposeAsync();
         await _database.DisposeAsync();
@@ -83,6 +94,66 @@ public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
         Assert.Equal(2, retried.Sequence);
         Assert.Equal(3, next.Sequence);
         Assert.Equal([1L, 2L, 3L], await CountAsync(db => db.Set<TopicMessage>().Where(m => m.Topic == topic).OrderBy(m => m.Seq).Select(m => m.Seq).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task AKeyedAddWhoseCommitAnswerIsLostIsAnsweredByItsRetryWithTheOriginalAnswerAndStoredOnce()
+    {
+        var loginId = Ids.Next();
+        await Grains.LoginOwner(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var vendor = Bodies.Vendor(Ids.Next(), loginId);
+        var key = IdempotencyKeyTests.NewKey();
+        using var http = Http();
+
+        _cutter.Arm();
+        using var lost = await IdempotencyKeyTests.PostAsync(http, "/ch08/vendor/add", vendor, key).WaitAsync(Patience);
+        await _cutter.Cut.Task.WaitAsync(Patience);
+        using var retry = await IdempotencyKeyTests.PostAsync(http, "/ch08/vendor/add", vendor, key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.NotNull(lost.Headers.RetryAfter);
+        Assert.Contains("Idempotency-Key", (string)(await Bodies.ProblemAsync(lost))["detail"]!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.True(JsonNode.DeepEquals(vendor, JsonNode.Parse(await retry.Content.ReadAsStringAsync())));
+        Assert.Equal(1, await CountAsync(db => db.Vendors.CountAsync(v => v.Id == (int)vendor["id"]!)));
+        Assert.Equal(1, await CountAsync(db => db.Set<IdempotencyRecord>().CountAsync(a => a.Key == key)));
+    }
+
+    [Fact]
+    public async Task AKeyedSendWhoseCommitAnswerIsLostIsAppendedAndConsumedOnceWhenRetried()
+    {
+        var loginId = Ids.Next();
+        await Grains.LoginOwner(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var vendorId = Ids.Next();
+        await Grains.RecordOwner<VendorRecord>(vendorId).AddAsync(
+            new VendorRecord(vendorId, "Rep", "Doe", "R", new DateOnly(2022, 1, 1), "Acct", "1", new DateOnly(2022, 2, 1), loginId));
+        var messenger = Bodies.Messenger(Ids.Next(), vendorId);
+        var key = IdempotencyKeyTests.NewKey();
+        using var http = Http();
+
+        _cutter.Arm();
+        using var lost = await IdempotencyKeyTests.PostAsync(http, "/ch08/messenger/kafka/send", messenger, key).WaitAsync(Patience);
+        await _cutter.Cut.Task.WaitAsync(Patience);
+        using var retry = await IdempotencyKeyTests.PostAsync(http, "/ch08/messenger/kafka/send", messenger, key);
+        using var again = await IdempotencyKeyTests.PostAsync(http, "/ch08/messenger/kafka/send", messenger, key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        var messageId = IdempotencyKeyTests.MessageId("address:unknown", key);
+        Assert.Equal(1, await CountAsync(db => db.Set<TopicMessage>().CountAsync(m => m.MessageId == messageId)));
+        var id = (int)messenger["id"]!;
+        await Eventually.TrueAsync(async () => await CountAsync(db => db.Messengers.CountAsync(m => m.Id == id)) == 1);
+        // Consumed once: the one message was applied, and no second copy was recorded as failed ("already exists").
+        await Grains.MessengerConsumer(0).EnsureRunningAsync();
+        Assert.Equal(0, await CountAsync(db => db.Set<TopicFailure>().CountAsync(f => f.Reason.Contains(id.ToString(CultureInfo.InvariantCulture)))));
+    }
+
+    private HttpClient Http()
+    {
+        _web ??= NewsstandCluster.CreateWebClient(_cluster);
+        return _web.CreateClient();
     }
 
     private async Task<T> CountAsync<T>(Func<NewsstandDbContext, Task<T>> query)
