@@ -36,10 +36,12 @@ internal static class CustomerSocketApi
         var group = routes.MapGroup("/ch08/customer").WithTags("Customer sockets");
 
         group.MapGet("/list/ws", ServeAsync)
+            .WithName("OpenCustomerSocket")
             .RequireLongLivedPlace()
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)
+            .WithName("WalkCustomerSocket")
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The service walks its own customer socket as a client, acknowledging every record.");

@@ -16,6 +16,7 @@ internal static class LoginApi
         var group = routes.MapGroup("/ch08/login").WithTags("Logins");
         // Add, update and verify hash a password on the silo's hashing lane, which sheds with 503 + Retry-After when full.
         group.MapPost("/add", AddAsync)
+            .WithName("AddLogin")
             .RequireAbuseLimits<NewLogin>(limits => limits.Add, login => login.Username)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
@@ -23,21 +24,23 @@ internal static class LoginApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
         group.MapPatch("/update", UpdateAsync)
+            .WithName("UpdateLogin")
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces username, user type and password of login `id`.");
         group.MapPost("/verify", VerifyAsync)
+            .WithName("VerifyLogin")
             .RequireAbuseLimits<LoginCredentials>(limits => limits.Verify, credentials => credentials.Username)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Checks a username and password.");
-        group.MapList<LoginView>("/list/all")
-            .WithSummary("Logins ordered by id, without passwords or hashes.");
+        group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes.");
         group.MapGet("/list/records", async Task<Ok<LoginRecords>> (IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ILoginRecordsGrain>(0).GatherAsync()))
+            .WithName("GatherLoginRecords")
             .WithTags("Workloads: gathers")
             .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), computed by two grain calls awaited together; never a password or hash.");
 

@@ -28,17 +28,20 @@ internal static class MessengerTopicApi
         var group = routes.MapGroup("/ch08/messenger").WithTags("Messenger topic");
 
         group.MapPost("/kafka/send", SendAsync)
+            .WithName("SendMessenger")
             .Accepts<MessengerRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
         group.MapGet("/kafka/failed", FailedAsync)
+            .WithName("ListFailedMessengers")
             .ProducesValidationProblem()
             .WithSummary("Messages the consumer rejected (id stored with other data, missing vendor), with the reason, in (partition, sequence) "
                 + "order; the next page starts after the last one's partition and sequence (after_partition, after_sequence); limit 1–10,000, default 100.");
         group.MapGet("/sse/add", FollowAsync)
+            .WithName("FollowMessengers")
             .RequireLongLivedPlace()
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEvents.ContentType)
             .ProducesValidationProblem()
             .WithSummary("Server-sent events, one per consumed messenger; send Last-Event-ID to resume after an event (0: from the beginning).");
 

@@ -15,9 +15,10 @@ internal static class NotificationsApi
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/ch08/notifications/sse", (TopicQuery topic, HttpContext context, StreamSubscriptions subscriptions, TimeProvider time) =>
                 ServerSentEvents.WriteAsync(context, Events(subscriptions, topic, context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time))
+            .WithName("FollowNotifications")
             .RequireLongLivedPlace()
             .WithTags("Workloads: notifications")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEvents.ContentType)
             .ProducesValidationProblem()
             .WithSummary("Server-sent events of one topic (quota, monitor or jobs) from now on: id, event and JSON data per notification, a heartbeat comment every 15 s.");
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -13,37 +14,51 @@ internal static class RecordsApi
         var group = routes.MapGroup("/ch08").WithTags("Records");
 
         // POST /ch08/login/add is in LoginApi: a password is hashed on its way in.
-        group.MapAdd<AdminRecord>("/admin/add");
-        group.MapAdd<VendorRecord>("/vendor/add");
-        group.MapAdd<CustomerRecord>("/customer/add");
-        group.MapAdd<BillingRecord>("/billing/add");
-        group.MapAdd<MessengerRecord>("/messenger/add");
-        group.MapAdd<PublicationRecord>("/publication/add");
-        group.MapAdd<ContentRecord>("/content/add");
-        group.MapAdd<SalesRecord>("/sales/add");
-        group.MapAdd<SubscriptionRecord>("/subscription/add");
+        group.MapAdd<AdminRecord>("/admin/add").WithName("AddAdmin");
+        group.MapAdd<VendorRecord>("/vendor/add").WithName("AddVendor");
+        group.MapAdd<CustomerRecord>("/customer/add").WithName("AddCustomer");
+        group.MapAdd<BillingRecord>("/billing/add").WithName("AddBilling");
+        group.MapAdd<MessengerRecord>("/messenger/add").WithName("AddMessenger");
+        group.MapAdd<PublicationRecord>("/publication/add").WithName("AddPublication");
+        group.MapAdd<ContentRecord>("/content/add").WithName("AddContent");
+        group.MapAdd<SalesRecord>("/sales/add").WithName("AddSales");
+        group.MapAdd<SubscriptionRecord>("/subscription/add").WithName("AddSubscription");
 
-        group.MapList<VendorRecord>("/vendor/list");
-        group.MapList<PublicationRecord>("/publication/list");
-        group.MapList<ContentRecord>("/content/list");
-        group.MapList<SubscriptionRecord>("/subscription/list/all");
+        group.MapList<VendorRecord>("/vendor/list", "ListVendors", "HeadVendors");
+        group.MapList<PublicationRecord>("/publication/list", "ListPublications", "HeadPublications");
+        group.MapList<ContentRecord>("/content/list", "ListContents", "HeadContents");
+        group.MapList<SubscriptionRecord>("/subscription/list/all", "ListSubscriptions", "HeadSubscriptions");
 
         group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
                 new StreamedListResult(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, query.Page))
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithName("ListAdminLogins")
+            .Produces<AdminRecord[]>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer(OpenApiDescription.AdminWithLoginAsync)
             .ProducesValidationProblem()
             .WithSummary("Admins ordered by id, each with its login (never a password or hash).");
 
         return group;
     }
 
-    /// <summary>A list route of the original API: the table ordered by id, streamed, with optional limit and offset.</summary>
-    public static RouteHandlerBuilder MapList<TRecord>(this IEndpointRouteBuilder group, string path) where TRecord : ITableRecord =>
-        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+    /// <summary>
+    /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset; and its
+    /// <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
+    /// </summary>
+    public static void MapList<TRecord>(this IEndpointRouteBuilder group, string path, string getName, string headName, string? summary = null)
+        where TRecord : ITableRecord
+    {
+        summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.";
+        group.MapGet(path, (PageQuery query, IGrainFactory grains) => new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+            .WithName(getName)
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
-            .WithSummary($"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.");
+            .WithSummary(summary);
+        group.MapMethods(path, [HttpMethods.Head], (PageQuery query, IGrainFactory grains) => new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+            .WithName(headName)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .WithSummary($"The headers of GET {path} (Content-Type; Content-Length when the list is short), without the body.");
+    }
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>
     private static RouteHandlerBuilder MapAdd<TRecord>(this RouteGroupBuilder group, string path) where TRecord : class, ITableRecord

@@ -25,6 +25,7 @@ public static class ApiHostingExtensions
         KestrelLimits.AddTo(builder);
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer(OpenApiDescription.NameAsync)
+            .AddDocumentTransformer(OpenApiAnswers.DescribeAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
