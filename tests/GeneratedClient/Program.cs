@@ -9,7 +9,7 @@ using Nsms.Generated.Models;
 
 var baseUrl = args[0];
 var id = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-var billingDate = new Date(2024, 3, 2);
+var billingDate = new Date(2019, 11, 23);
 
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var client = new NsmsClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = baseUrl });
