@@ -55,5 +55,5 @@ public sealed class GeneratedClientTests(ClusterFixture fixture)
     }
 
     // dotnet finds the tool manifest (.config/dotnet-tools.json) from the working directory.
-    private static Task InRepository(string command, params string[] arguments) => Commands.RunInAsync(Repository.Root, command, arguments);
+    private static Task<(string Output, string Errors)> InRepository(string command, params string[] arguments) => Commands.RunInAsync(Repository.Root, command, arguments);
 }

@@ -163,6 +163,6 @@ public sealed partial class OpenApiTruthTests(ClusterFixture fixture)
     private static JsonObject Content(JsonNode document, string path, string method, string status) =>
         document["paths"]![path]![method]!["responses"]![status]!["content"]!.AsObject();
 
-    [GeneratedRegex("""\.WithName\("([A-Za-z]+)"\)|MapList<\w+>\("[^"]+", "([A-Za-z]+)", "([A-Za-z]+)"""")]
+    [GeneratedRegex(""""\.WithName\("([A-Za-z]+)"\)|MapList<\w+>\("[^"]+", "([A-Za-z]+)", "([A-Za-z]+)"""")]
     private static partial Regex OperationNames();
 }
