@@ -43,7 +43,8 @@ internal static class MessengerTopicApi
             .RequireLongLivedPlace()
             .Produces<string>(StatusCodes.Status200OK, ServerSentEvents.ContentType)
             .ProducesValidationProblem()
-            .WithSummary("Server-sent events, one per consumed messenger; send Last-Event-ID to resume after an event (0: from the beginning).");
+            .WithSummary("Server-sent events, one per consumed messenger, named messenger.added or messenger.failed (names=original: the original's names); "
+                + "send Last-Event-ID to resume after an event (0: from the beginning).");
 
         return group;
     }
@@ -63,9 +64,9 @@ internal static class MessengerTopicApi
             JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
     }
 
-    private static async Task FollowAsync(LastEventIdHeader resume, HttpContext context, MessengerFeed feed, TimeProvider time)
+    private static async Task FollowAsync(LastEventIdHeader resume, EventNamesQuery names, HttpContext context, MessengerFeed feed, TimeProvider time)
     {
-        await using var reader = await feed.OpenAsync(resume.Position);
+        await using var reader = await feed.OpenAsync(resume.Position, names.Names);
         await ServerSentEvents.WriteAsync(context, reader.ReadAsync(context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time);
     }
 
