@@ -48,16 +48,18 @@ internal static class RecordsApi
         where TRecord : ITableRecord
     {
         summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.";
-        group.MapGet(path, (PageQuery query, IGrainFactory grains) => new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+        group.MapGet(path, List)
             .WithName(getName)
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
             .WithSummary(summary);
-        group.MapMethods(path, [HttpMethods.Head], (PageQuery query, IGrainFactory grains) => new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+        group.MapMethods(path, [HttpMethods.Head], List)
             .WithName(headName)
             .Produces(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .WithSummary($"The headers of GET {path} (Content-Type; Content-Length when the list is short), without the body.");
+
+        static StreamedListResult List(PageQuery query, IGrainFactory grains) => new(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page);
     }
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>

@@ -131,6 +131,23 @@ public sealed partial class OpenApiTruthTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task EveryPathIsWrittenWhereAGrepFindsIt()
+    {
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Repository.PathOf("client"), "*.cs", SearchOption.AllDirectories))
+        {
+            var source = await File.ReadAllTextAsync(file);
+            var routes = RoutePaths().Matches(source).Select(m => m.Groups[1].Value).ToList();
+            var groups = GroupPaths().Matches(source).Select(m => m.Groups[1].Value).ToList();
+            written.UnionWith(routes);
+            written.UnionWith(groups.SelectMany(group => routes.Select(route => (group + route).TrimEnd('/'))));
+        }
+
+        // A path is the literal of its Map call, or that literal after the literal of its file's MapGroup.
+        Assert.All(Operations(await DocumentAsync()).Select(o => o.Path).Distinct(), path => Assert.Contains(path, written));
+    }
+
+    [Fact]
     public async Task ANewPasswordHasItsMinimumLength()
     {
         var schemas = (await DocumentAsync())["components"]!["schemas"]!;
@@ -165,4 +182,10 @@ public sealed partial class OpenApiTruthTests(ClusterFixture fixture)
 
     [GeneratedRegex(""""\.WithName\("([A-Za-z]+)"\)|MapList<\w+>\("[^"]+", "([A-Za-z]+)", "([A-Za-z]+)"""")]
     private static partial Regex OperationNames();
+
+    [GeneratedRegex("""Map(?:Get|Post|Put|Patch|Delete|Methods|List|Add)(?:<\w+>)?\("(/[^"]*)"[,)]""")]
+    private static partial Regex RoutePaths();
+
+    [GeneratedRegex("""MapGroup\("(/[^"]*)"\)""")]
+    private static partial Regex GroupPaths();
 }
