@@ -38,6 +38,7 @@ internal static class CustomerSocketApi
         group.MapGet("/list/ws", ServeAsync)
             .WithName("OpenCustomerSocket")
             .RequireLongLivedPlace()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)

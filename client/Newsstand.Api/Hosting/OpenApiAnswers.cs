@@ -26,6 +26,7 @@ internal static class OpenApiAnswers
     {
         ["400"] = "A parameter or the body is invalid; `errors` names each bad field.",
         ["401"] = "Not authenticated, or the credentials are wrong.",
+        ["403"] = "Not allowed (a WebSocket upgrade from an origin that is not allowed).",
         ["404"] = "Nothing with that id.",
         ["409"] = "The write conflicts with a stored record (or the job is not finished); `errors` names the field where one is at fault.",
         ["413"] = "The body is larger than the service reads (1 MiB).",
