@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need from Debian when missing (needs root for that):
-# PostgreSQL, redis-server (process cluster tests) and chromium (dashboard page test); kubectl must be
+# PostgreSQL, redis-server (process cluster tests), chromium (dashboard page and EventSource tests) and
+# Node.js with npm (the OpenAPI lint test installs Redocly with npm ci); kubectl must be
 # there (manifest tests render k8s/ with `kubectl kustomize`). Starts a throwaway PostgreSQL server on
 # NSMS_TEST_PG_PORT (55432), runs the whole solution's tests, and stops the server it started.
 set -euo pipefail
@@ -9,6 +10,8 @@ source scripts/services.sh
 
 ensure_command redis-server redis-server
 ensure_command chromium chromium
+ensure_command node nodejs
+ensure_command npm npm
 # Disk fault tests: a loop-mounted ext4 filesystem (losetup, mkfs.ext4, chattr).
 ensure_command losetup mount
 ensure_command mkfs.ext4 e2fsprogs

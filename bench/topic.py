@@ -35,7 +35,8 @@ class Reader(threading.Thread):
     def __init__(self, host, port):
         super().__init__(daemon=True)
         self.connection = http.client.HTTPConnection(host, port, timeout=120)
-        self.connection.request("GET", "/ch08/messenger/sse/add", headers={"Accept": "text/event-stream"})
+        # The original's event names carry status and time in the event line, which this reader parses.
+        self.connection.request("GET", "/ch08/messenger/sse/add?names=original", headers={"Accept": "text/event-stream"})
         self.response = self.connection.getresponse()
         assert self.response.status == 200, self.response.status
         self.events, self.inserted, self.failed, self.last_at = 0, 0, 0, None

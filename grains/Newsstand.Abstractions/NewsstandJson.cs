@@ -14,7 +14,7 @@ public static class NewsstandJson
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = DictionaryKeys.Instance;
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.NumberHandling = JsonNumberHandling.Strict;
@@ -27,5 +27,16 @@ public static class NewsstandJson
         Configure(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// snake_case for dictionary keys (extensions such as <c>trace_id</c>), except a key already spelled with a hyphen:
+    /// an HTTP header name (<c>Last-Event-ID</c>) that a problem's <c>errors</c> names keeps the spelling a client sends.
+    /// </summary>
+    private sealed class DictionaryKeys : JsonNamingPolicy
+    {
+        public static readonly DictionaryKeys Instance = new();
+
+        public override string ConvertName(string name) => name.Contains('-', StringComparison.Ordinal) ? name : SnakeCaseLower.ConvertName(name);
     }
 }

@@ -15,15 +15,18 @@ internal static class AdminWorkloadsApi
 
         group.MapGet("/billing/all", (IGrainFactory grains) =>
                 TypedResults.Ok(grains.GetGrain<IAdminBillingSheetGrain>(Guid.NewGuid()).BuildAsync()))
+            .WithName("ListAdminBillings")
             .Produces<AdminBillingEntry[]>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Every admin with each of its billings (billing null for an admin without), built by a producer/consumer pipeline of grains and streamed.");
 
         group.MapGet("/login/list/enc", async Task<Ok<EncryptedProfiles>> (IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IProfileEncryptionGrain>(0).EncryptAllAsync()))
+            .WithName("EncryptAdminProfiles")
             .WithSummary("Every admin's profile (admin fields and username), encrypted with authenticated encryption; fresh ciphertexts on every call.");
 
         group.MapPost("/login/dec", async Task<Ok<AdminProfile>> (JsonBody<ProfileTokenBody> body, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IProfileEncryptionGrain>(0).DecryptAsync(body.Value.Token)))
+            .WithName("DecryptAdminProfile")
             .Accepts<ProfileTokenBody>("application/json")
             .ProducesValidationProblem()
             .WithSummary("Decrypts a profile token of /ch08/admin/login/list/enc; an altered or foreign token answers 400.");

@@ -16,19 +16,23 @@ internal static class BillingWorkloadsApi
         var group = routes.MapGroup("/ch08/billing").WithTags("Workloads: billing").RequireAdmin();
 
         group.MapPost("/save/csv", SaveCsvAsync)
+            .WithName("StartBillingSheetJob")
             .ProducesValidationProblem()
             .WithSummary("Starts a background job writing the billing sheet of billing_date to billing-<date>.csv (or returns the job already running for that date).");
         group.MapGet("/jobs/{job_id}", GetJobAsync)
+            .WithName("GetBillingSheetJob")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A billing sheet job: status (queued, running, succeeded, failed), progress, total payable, file name. With wait=N (1-20) it answers once the job finished or after N seconds.");
         group.MapGet("/jobs/{job_id}/file", DownloadAsync)
-            .Produces(StatusCodes.Status200OK, contentType: BillingSheetResult.ContentType)
+            .WithName("DownloadBillingSheet")
+            .Produces<Stream>(StatusCodes.Status200OK, BillingSheetResult.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The sheet a succeeded job wrote (text/csv).");
         group.MapPost("/total/payable", async Task<Ok<PayableTotal>> (BillingDateQuery date, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<IPayableTotalTaskGrain>(date.Key).ComputeAsync()))
+            .WithName("ComputePayableTotal")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

@@ -33,12 +33,14 @@ internal static class CustomerSocketApi
         group.MapGet("/list/ws", ServeAsync)
             .RequireSignedIn()
             .AllowQueryAccessToken()
+            .WithName("OpenCustomerSocket")
             .RequireLongLivedPlace()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status426UpgradeRequired)
             .WithSummary("WebSocket: each customer as JSON, acknowledged with {\"rec_id\": id} before the next; closes with 1000 after the last.");
         group.MapGet("/wsclient/list/", ReadOwnSocketAsync)
             .RequireSignedIn()
+            .WithName("WalkCustomerSocket")
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The service walks its own customer socket as a client, acknowledging every record.");

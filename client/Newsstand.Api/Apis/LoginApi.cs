@@ -18,6 +18,7 @@ internal static class LoginApi
         // Add, update and verify hash a password on the silo's hashing lane, which sheds with 503 + Retry-After when full.
         group.MapPost("/add", AddAsync)
             .AllowAnonymous()
+            .WithName("AddLogin")
             .RequireAbuseLimits<NewLogin>(limits => limits.Add, login => login.Username)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
@@ -26,6 +27,7 @@ internal static class LoginApi
             .WithSummary("Adds a login; the password is stored as a PBKDF2 hash.");
         group.MapPatch("/update", UpdateAsync)
             .RequireSignedIn()
+            .WithName("UpdateLogin")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .Accepts<NewLogin>("application/json")
             .ProducesValidationProblem()
@@ -35,6 +37,7 @@ internal static class LoginApi
                 + "with its present password as current_password and its user_type unchanged.");
         group.MapPost("/verify", VerifyAsync)
             .AllowAnonymous()
+            .WithName("VerifyLogin")
             .RequireAbuseLimits<LoginCredentials>(limits => limits.Verify, credentials => credentials.Username)
             .Accepts<LoginCredentials>("application/json")
             .ProducesValidationProblem()
@@ -42,17 +45,18 @@ internal static class LoginApi
             .WithSummary("Checks a username and password.");
         group.MapPost("/token", TokenAsync)
             .AllowAnonymous()
+            .WithName("SignIn")
             .RequireAbuseLimits<TokenForm>(limits => limits.Verify, form => form.Credentials.Username)
             .Accepts<TokenFormFields>("application/x-www-form-urlencoded")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Signs in (OAuth2 password grant): a bearer token for the login, valid expires_in seconds; shares login/verify's abuse limits.");
-        group.MapList<LoginView>("/list/all")
-            .RequireAdmin()
-            .WithSummary("Logins ordered by id, without passwords or hashes.");
+        group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes.")
+            .RequireAdmin();
         group.MapGet("/list/records", async Task<Ok<LoginRecords>> (IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ILoginRecordsGrain>(0).GatherAsync()))
             .RequireAdmin()
+            .WithName("GatherLoginRecords")
             .WithTags("Workloads: gathers")
             .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), computed by two grain calls awaited together; never a password or hash.");
 

@@ -31,12 +31,14 @@ internal static class MessengerTopicApi
 
         group.MapPost("/kafka/send", SendAsync)
             .RequireSignedIn()
+            .WithName("SendMessenger")
             .Accepts<MessengerRecord>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Publishes the messenger to topic newstopic; answers once the message is committed to the topic's log.");
         group.MapGet("/kafka/failed", FailedAsync)
             .RequireAdmin()
+            .WithName("ListFailedMessengers")
             .ProducesValidationProblem()
             .WithSummary("Messages the consumer rejected (id stored with other data, missing vendor), with the reason, in (partition, sequence) "
                 + "order; the next page starts after the last one's partition and sequence (after_partition, after_sequence); limit 1–10,000, default 100.");
@@ -44,10 +46,12 @@ internal static class MessengerTopicApi
             .RequireSignedIn()
             .AllowQueryAccessToken()
             .EndsWhenTokenExpires()
+            .WithName("FollowMessengers")
             .RequireLongLivedPlace()
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEvents.ContentType)
             .ProducesValidationProblem()
-            .WithSummary("Server-sent events, one per consumed messenger; send Last-Event-ID to resume after an event (0: from the beginning).");
+            .WithSummary("Server-sent events, one per consumed messenger, named messenger.added or messenger.failed (names=original: the original's names); "
+                + "send Last-Event-ID to resume after an event (0: from the beginning).");
 
         return group;
     }
@@ -68,9 +72,9 @@ internal static class MessengerTopicApi
             JsonSerializer.Deserialize<JsonElement>(m.Json))).ToArray());
     }
 
-    private static async Task FollowAsync(LastEventIdHeader resume, HttpContext context, MessengerFeed feed, TimeProvider time)
+    private static async Task FollowAsync(LastEventIdHeader resume, EventNamesQuery names, HttpContext context, MessengerFeed feed, TimeProvider time)
     {
-        await using var reader = await feed.OpenAsync(resume.Position);
+        await using var reader = await feed.OpenAsync(resume.Position, names.Names);
         await ServerSentEvents.WriteAsync(context, reader.ReadAsync(context.RequestAborted), ServerSentEvents.DefaultHeartbeat, time);
     }
 

@@ -19,9 +19,10 @@ internal static class NotificationsApi
             .RequireAdmin()
             .AllowQueryAccessToken()
             .EndsWhenTokenExpires()
+            .WithName("FollowNotifications")
             .RequireLongLivedPlace()
             .WithTags("Workloads: notifications")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEvents.ContentType)
             .ProducesValidationProblem()
             .WithSummary("Server-sent events of one topic (quota, monitor or jobs) from now on: id, event and JSON data per notification, a heartbeat comment every 15 s.");
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Api.Idempotency;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -18,38 +19,58 @@ internal static class RecordsApi
         var group = routes.MapGroup("/ch08").WithTags("Records");
 
         // POST /ch08/login/add is in LoginApi: a password is hashed on its way in.
-        group.MapAdd<AdminRecord>("/admin/add").RequireAdmin();
-        group.MapAdd<VendorRecord>("/vendor/add").RequireSignedIn();
-        group.MapAdd<CustomerRecord>("/customer/add").RequireSignedIn();
-        group.MapAdd<BillingRecord>("/billing/add").RequireSignedIn();
-        group.MapAdd<MessengerRecord>("/messenger/add").RequireSignedIn();
-        group.MapAdd<PublicationRecord>("/publication/add").RequireSignedIn();
-        group.MapAdd<ContentRecord>("/content/add").RequireSignedIn();
-        group.MapAdd<SalesRecord>("/sales/add").RequireSignedIn();
-        group.MapAdd<SubscriptionRecord>("/subscription/add").RequireSignedIn();
+        group.MapAdd<AdminRecord>("/admin/add").WithName("AddAdmin").RequireAdmin();
+        group.MapAdd<VendorRecord>("/vendor/add").WithName("AddVendor").RequireSignedIn();
+        group.MapAdd<CustomerRecord>("/customer/add").WithName("AddCustomer").RequireSignedIn();
+        group.MapAdd<BillingRecord>("/billing/add").WithName("AddBilling").RequireSignedIn();
+        group.MapAdd<MessengerRecord>("/messenger/add").WithName("AddMessenger").RequireSignedIn();
+        group.MapAdd<PublicationRecord>("/publication/add").WithName("AddPublication").RequireSignedIn();
+        group.MapAdd<ContentRecord>("/content/add").WithName("AddContent").RequireSignedIn();
+        group.MapAdd<SalesRecord>("/sales/add").WithName("AddSales").RequireSignedIn();
+        group.MapAdd<SubscriptionRecord>("/subscription/add").WithName("AddSubscription").RequireSignedIn();
 
-        group.MapList<VendorRecord>("/vendor/list").RequireSignedIn();
-        group.MapList<PublicationRecord>("/publication/list").RequireSignedIn();
-        group.MapList<ContentRecord>("/content/list").RequireSignedIn();
-        group.MapList<SubscriptionRecord>("/subscription/list/all").RequireSignedIn();
+        group.MapList<VendorRecord>("/vendor/list", "ListVendors", "HeadVendors").RequireSignedIn();
+        group.MapList<PublicationRecord>("/publication/list", "ListPublications", "HeadPublications").RequireSignedIn();
+        group.MapList<ContentRecord>("/content/list", "ListContents", "HeadContents").RequireSignedIn();
+        group.MapList<SubscriptionRecord>("/subscription/list/all", "ListSubscriptions", "HeadSubscriptions").RequireSignedIn();
 
         group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
                 new StreamedListResult(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, query.Page))
             .RequireAdmin()
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithName("ListAdminLogins")
+            .Produces<AdminRecord[]>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer(OpenApiDescription.AdminWithLoginAsync)
             .ProducesValidationProblem()
             .WithSummary("Admins ordered by id, each with its login (never a password or hash).");
 
         return group;
     }
 
-    /// <summary>A list route of the original API: the table ordered by id, streamed, with optional limit and offset.</summary>
-    public static RouteHandlerBuilder MapList<TRecord>(this IEndpointRouteBuilder group, string path) where TRecord : ITableRecord =>
-        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+    /// <summary>
+    /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset; and its
+    /// <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
+    /// </summary>
+    /// <returns>Both operations, so that an access policy applies to the pair.</returns>
+    public static RouteGroupBuilder MapList<TRecord>(this IEndpointRouteBuilder routes, string path, string getName, string headName, string? summary = null)
+        where TRecord : ITableRecord
+    {
+        summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.";
+        var group = routes.MapGroup(path);
+        group.MapGet("", List)
+            .WithName(getName)
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
-            .WithSummary($"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.");
+            .WithSummary(summary);
+        group.MapMethods("", [HttpMethods.Head], List)
+            .WithName(headName)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .WithSummary($"The headers of GET {path} (Content-Type; Content-Length when the list is short), without the body.");
+
+        return group;
+
+        static StreamedListResult List(PageQuery query, IGrainFactory grains) => new(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page);
+    }
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>
     private static RouteHandlerBuilder MapAdd<TRecord>(this RouteGroupBuilder group, string path) where TRecord : class, ITableRecord

@@ -18,9 +18,11 @@ internal static class SalesQuotaApi
                 await grains.GetGrain<ISalesQuotaGrain>(0).StartAsync();
                 return TypedResults.Ok(new MessageAnswer("Notification sent in the background"));
             })
+            .WithName("StartSalesQuota")
             .WithSummary("Evaluates every sale against its quota in the background (a reactive pipeline); each evaluation is published on the notifications feed (topic quota).");
         group.MapGet("/quota/latest", async Task<Ok<QuotaRun>> (IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ISalesQuotaGrain>(0).GetLatestAsync() ?? throw new WorkloadNotFoundException("A quota evaluation run")))
+            .WithName("GetLatestSalesQuota")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The latest quota evaluation run: status, counts of met, missed and failed evaluations, and its last evaluation.");
 

@@ -16,6 +16,7 @@ internal static class SubscriptionWorkloadsApi
         group.MapPost("/dated", async Task<Ok<IReadOnlyList<string>>> (DateRangeQuery range, IGrainFactory grains) =>
                 TypedResults.Ok(await grains.GetGrain<ISubscriptionDatedGrain>(0).FilterAsync(range.MinDate, range.MaxDate)))
             .RequireSignedIn()
+            .WithName("ListDatedSubscriptions")
             .ProducesValidationProblem()
             .WithSummary("Subscriptions purchased from min_date to max_date (both included) as \"<branch> <price*qty> <date_purchased>\".");
         group.MapGet("/monitor/total", async Task<Ok<ContentAnswer>> (IGrainFactory grains) =>
@@ -24,9 +25,11 @@ internal static class SubscriptionWorkloadsApi
                 return TypedResults.Ok(new ContentAnswer("Background task created."));
             })
             .RequireAdmin()
+            .WithName("StartSubscriptionMonitor")
             .WithSummary("Starts the monitor that publishes the total amount sold (sum of price*qty) every period on the notifications feed (topic monitor); never a second one.");
         group.MapGet("/monitor", async Task<Ok<MonitorStatus>> (IGrainFactory grains) => TypedResults.Ok(await Monitor(grains).GetStatusAsync()))
             .RequireAdmin()
+            .WithName("GetSubscriptionMonitor")
             .WithSummary("The monitor: running or stopped, its period, and the latest total with its time.");
         group.MapDelete("/monitor", async Task<Ok<MonitorStatus>> (IGrainFactory grains) =>
             {
@@ -35,6 +38,7 @@ internal static class SubscriptionWorkloadsApi
                 return TypedResults.Ok(await monitor.GetStatusAsync());
             })
             .RequireAdmin()
+            .WithName("StopSubscriptionMonitor")
             .WithSummary("Stops the monitor (it stays stopped across restarts until started again).");
 
         return group;

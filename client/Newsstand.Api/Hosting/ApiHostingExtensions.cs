@@ -27,6 +27,7 @@ public static class ApiHostingExtensions
         KestrelLimits.AddTo(builder);
         builder.Services.AddOpenApi(options => options
             .AddDocumentTransformer(OpenApiDescription.NameAsync)
+            .AddDocumentTransformer(OpenApiAnswers.DescribeAsync)
             .AddDocumentTransformer(OpenApiSecurity.DeclareSchemeAsync)
             .AddOperationTransformer(OpenApiSecurity.DescribeOperationAsync)
             .AddOperationTransformer(QueryParameter.DescribeAsync)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -39,7 +38,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
     public event Action? ReaderClosed;
 
     /// <summary>Subscribes and reads where the reader starts; a cluster that cannot answer fails here, before any answer is sent.</summary>
-    public async Task<Reader> OpenAsync(FeedPosition? from)
+    public async Task<Reader> OpenAsync(FeedPosition? from, MessengerEventNames names = MessengerEventNames.Standard)
     {
         var live = await subscriptions.SubscribeAsync<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topics.News), LiveCapacity);
         try
@@ -47,7 +46,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
             var progress = await grains.MessengerTopic().GetProgressAsync();
             var start = from?.Resize(progress.Length).AtMost([.. progress.Select(p => p.LastSequence)])
                 ?? new FeedPosition([.. progress.Select(p => p.Checkpoint)]);
-            return new Reader(this, live, start, [.. progress.Select(p => p.Checkpoint)]);
+            return new Reader(this, live, start, [.. progress.Select(p => p.Checkpoint)], names);
         }
         catch
         {
@@ -55,13 +54,6 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
             throw;
         }
     }
-
-    public static ServerSentEvent ToEvent(ConsumedMessage message, FeedPosition position) => new(
-        position.ToString(),
-        string.Create(CultureInfo.InvariantCulture,
-            $"Added messenger status: {(message.Applied ? "true" : "false")}, Received: {message.ReceivedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}"),
-        message.Json,
-        RetryMilliseconds);
 
     /// <summary>The consumers' progress, asked of the topic at most twice an interval for all readers of this web client.</summary>
     private Task<PartitionProgress[]> ProgressAsync()
@@ -107,7 +99,8 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
     }
 
     /// <summary>One reader's subscription and position; disposing it unsubscribes.</summary>
-    internal sealed class Reader(MessengerFeed feed, StreamSubscription<ConsumedBatch> live, FeedPosition start, long[] consumed) : IAsyncDisposable
+    internal sealed class Reader(MessengerFeed feed, StreamSubscription<ConsumedBatch> live, FeedPosition start, long[] consumed, MessengerEventNames names)
+        : IAsyncDisposable
     {
         private FeedPosition _position = start;
 
@@ -215,7 +208,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
                     }
                 }
                 _position = _position.With(partition, message.Sequence);
-                yield return ToEvent(message, _position);
+                yield return MessengerEvents.From(message, _position, names);
             }
         }
 
@@ -232,7 +225,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
                         yield break;
                     }
                     _position = _position.With(partition, message.Sequence);
-                    yield return ToEvent(message, _position);
+                    yield return MessengerEvents.From(message, _position, names);
                 }
                 if (page.Length == 0)
                 {

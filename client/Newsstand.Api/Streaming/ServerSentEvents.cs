@@ -17,6 +17,8 @@ internal readonly record struct ServerSentEvent(string Id, string Event, string 
 /// </summary>
 internal static partial class ServerSentEvents
 {
+    public const string ContentType = "text/event-stream";
+
     public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task WriteAsync(HttpContext context, IAsyncEnumerable<ServerSentEvent> events, TimeSpan heartbeat, TimeProvider time)
@@ -26,7 +28,7 @@ internal static partial class ServerSentEvents
         var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var aborted = ending.Token;
-        response.ContentType = "text/event-stream";
+        response.ContentType = ContentType;
         response.Headers.CacheControl = "no-cache";
         // Asks reverse proxies (nginx and the like) not to hold events back.
         response.Headers["X-Accel-Buffering"] = "no";

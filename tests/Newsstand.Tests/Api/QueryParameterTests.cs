@@ -84,6 +84,9 @@ public sealed class QueryParameterTests(ClusterFixture fixture)
         Assert.Empty(Parameters(paths, "/ch08/vendor/add", "post"));
     }
 
+    /// <summary>The operation's query parameters (headers such as Idempotency-Key are described elsewhere).</summary>
     private static Dictionary<string, JsonNode> Parameters(JsonObject paths, string path, string method) =>
-        (paths[path]?[method]?["parameters"] as JsonArray ?? []).ToDictionary(p => (string)p!["name"]!, p => p!);
+        (paths[path]?[method]?["parameters"] as JsonArray ?? [])
+            .Where(p => (string?)p!["in"] == "query")
+            .ToDictionary(p => (string)p!["name"]!, p => p!);
 }

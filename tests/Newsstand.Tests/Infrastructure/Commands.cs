@@ -10,9 +10,16 @@ internal static class Commands
         (await RunCapturingAsync(command, arguments)).Output;
 
     /// <summary>Runs <paramref name="command"/> and returns its standard output and error apart; a non-zero exit throws with both.</summary>
-    public static async Task<(string Output, string Errors)> RunCapturingAsync(string command, params string[] arguments)
+    public static Task<(string Output, string Errors)> RunCapturingAsync(string command, params string[] arguments) =>
+        RunInAsync(workingDirectory: null, command, arguments);
+
+    /// <summary>Runs <paramref name="command"/> in <paramref name="workingDirectory"/> (the current one when null), as <see cref="RunCapturingAsync"/>.</summary>
+    public static async Task<(string Output, string Errors)> RunInAsync(string? workingDirectory, string command, params string[] arguments)
     {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "",
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -69,9 +69,9 @@ public abstract class SiloCrashTests : IAsyncLifetime
             for (var i = 0; i < sent.Count + 1; i++)
             {
                 var next = await feed.NextAsync();
-                var id = (int)JsonNode.Parse(next.Data)!["id"]!;
+                var id = (int)JsonNode.Parse(next.Data)!["messenger"]!["id"]!;
                 statuses.TryAdd(id, []);
-                statuses[id].Add(next.Event.StartsWith("Added messenger status: true", StringComparison.Ordinal));
+                statuses[id].Add(next.Event == "messenger.added");
             }
             Assert.Equal([false], statuses[poisonId]);
             Assert.All(sent, id => Assert.Equal([true], statuses[id]));

@@ -84,7 +84,7 @@ public sealed class FeedFailoverTests(ITestOutputHelper output)
         while (!acknowledged.IsSubsetOf(received))
         {
             var next = await feed.NextAsync();
-            received.Add((int)JsonNode.Parse(next.Data)!["id"]!);
+            received.Add((int)JsonNode.Parse(next.Data)!["messenger"]!["id"]!);
         }
     }
 
