@@ -212,19 +212,19 @@ internal sealed partial class BillingSheetJobGrain(
     }
 
     /// <summary>Parts of runs the job does not serve (cut short, failed) are deleted; a succeeded job's sheet replaces the
-    /// earlier sheets of its date. Storage that cannot answer now leaves them for the date's next job.</summary>
+    /// earlier sheets of its date. Whatever fails here leaves them for the date's next job; the job's own state stands.</summary>
     private async Task TryDiscardOldSheetsAsync()
     {
         var job = _job!;
         try
         {
             await sheets.DiscardOtherRunsAsync(job.Id, job.SheetRun);
-            if (job is { Status: JobStates.Succeeded, FinishedAt: { } finishedAt })
+            if (job.Status == JobStates.Succeeded)
             {
-                await sheets.DiscardEarlierSheetsAsync(job.BillingDate, job.Id, finishedAt);
+                await sheets.DiscardEarlierSheetsAsync(job.BillingDate, job.Id);
             }
         }
-        catch (NewsstandException error)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
             LogNotDiscarded(job.Id, error.GetType().Name);
         }

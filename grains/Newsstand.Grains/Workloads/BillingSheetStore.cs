@@ -20,9 +20,9 @@ internal interface IBillingSheetStore
     /// <summary>Deletes the parts of the job's runs other than <paramref name="keep"/> (runs cut short, or failed).</summary>
     Task DiscardOtherRunsAsync(string jobId, string? keep);
 
-    /// <summary>Deletes the sheets of the date's jobs that succeeded before <paramref name="finishedAt"/>: a date keeps its
+    /// <summary>Deletes the sheets of the date's other succeeded jobs, called by the job that succeeded last: a date keeps its
     /// latest sheet, as the one file per date did. Jobs still queued or running keep theirs.</summary>
-    Task DiscardEarlierSheetsAsync(DateOnly date, string jobId, DateTimeOffset finishedAt);
+    Task DiscardEarlierSheetsAsync(DateOnly date, string jobId);
 }
 
 /// <summary>The billing sheets in the database (<c>billing_sheet_part</c>, key: job, run, part number).</summary>
@@ -53,9 +53,9 @@ internal sealed class DatabaseBillingSheetStore(NewsstandDb db) : IBillingSheetS
             .Where(p => p.JobId == jobId && p.Run != keep)
             .ExecuteDeleteAsync());
 
-    public Task DiscardEarlierSheetsAsync(DateOnly date, string jobId, DateTimeOffset finishedAt) =>
+    public Task DiscardEarlierSheetsAsync(DateOnly date, string jobId) =>
         db.DeleteAsync(context => context.Set<BillingSheetPartEntity>()
             .Where(p => p.JobId != jobId && context.Set<BillingJobEntity>().Any(j => j.Id == p.JobId && j.BillingDate == date
-                && j.Status == JobStates.Succeeded && j.FinishedAt < finishedAt))
+                && j.Status == JobStates.Succeeded))
             .ExecuteDeleteAsync());
 }
