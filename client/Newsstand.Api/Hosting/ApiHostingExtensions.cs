@@ -31,6 +31,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         AbuseLimits.AddTo(builder);
         builder.AddLongLivedConnections();
+        builder.AddWorkloadAnswerLimit();
         builder.AddMessengerFeed();
         builder.AddCustomerSockets();
         return builder;
