@@ -17,6 +17,9 @@ public sealed class WorkloadStreamingTests(ClusterFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
+    /// <summary>The web client's JSON options (ASP.NET Core's defaults with the API's contract), as the whole answers were written with.</summary>
+    private static readonly JsonSerializerOptions WebJson = WebOptions();
+
     [Fact]
     public async Task TheStreamedLoginRecordsAreTheBytesOfTheWholeAnswer()
     {
@@ -26,7 +29,7 @@ public sealed class WorkloadStreamingTests(ClusterFixture fixture)
         {
             users.Add($"{login.Id} {login.Username} {login.UserType}");
         }
-        var whole = JsonSerializer.Serialize(new LoginRecords(users.Count, users), NewsstandJson.Options);
+        var whole = JsonSerializer.Serialize(new LoginRecords(users.Count, users), WebJson);
 
         var streamed = await _http.GetStringAsync("/ch08/login/list/records");
 
@@ -57,7 +60,7 @@ public sealed class WorkloadStreamingTests(ClusterFixture fixture)
                 matches.Add(SubscriptionDatedGrain.Describe(subscription));
             }
         }
-        var whole = JsonSerializer.Serialize(matches, NewsstandJson.Options);
+        var whole = JsonSerializer.Serialize(matches, WebJson);
 
         using var response = await _http.PostAsync("/ch08/subscription/dated?min_date=2024-02-10&max_date=2024-02-11", null);
 
@@ -78,6 +81,13 @@ public sealed class WorkloadStreamingTests(ClusterFixture fixture)
         Assert.Equal(["message", "count", "profiles"], answer.Select(p => p.Key));
         Assert.Equal(("done", admins, admins), ((string)answer["message"]!, (int)answer["count"]!, answer["profiles"]!.AsArray().Count));
         Assert.All(answer["profiles"]!.AsArray(), p => Assert.Equal(["admin_id", "token"], p!.AsObject().Select(f => f.Key)));
+    }
+
+    private static JsonSerializerOptions WebOptions()
+    {
+        var options = new Microsoft.AspNetCore.Http.Json.JsonOptions().SerializerOptions;
+        NewsstandJson.Configure(options);
+        return options;
     }
 
     [Theory]
