@@ -1,7 +1,9 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Grains;
+using Newsstand.Records;
 using Newsstand.Workloads;
 
 namespace Newsstand.Api.Apis;
@@ -19,9 +21,14 @@ internal static class AdminWorkloadsApi
             .Produces<AdminBillingEntry[]>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Every admin with each of its billings (billing null for an admin without), built by a producer/consumer pipeline of grains and streamed.");
 
-        group.MapGet("/login/list/enc", async Task<Ok<EncryptedProfiles>> (IGrainFactory grains) =>
-                TypedResults.Ok(await grains.GetGrain<IProfileEncryptionGrain>(0).EncryptAllAsync()))
+        group.MapGet("/login/list/enc", async (IGrainFactory grains) =>
+            {
+                var profiles = grains.GetGrain<IEncryptedProfilesGrain>(Guid.NewGuid()).EncryptAllAsync();
+                return TypedResults.Ok(new StreamedEncryptedProfiles("done", await grains.TableIndex<AdminRecord>().CountAsync(), profiles));
+            })
             .WithName("EncryptAdminProfiles")
+            .Produces<EncryptedProfiles>(StatusCodes.Status200OK, "application/json")
+            .LimitConcurrentAnswers()
             .WithSummary("Every admin's profile (admin fields and username), encrypted with authenticated encryption; fresh ciphertexts on every call.");
 
         group.MapPost("/login/dec", async Task<Ok<AdminProfile>> (JsonBody<ProfileTokenBody> body, IGrainFactory grains) =>

@@ -1,6 +1,6 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
 using Newsstand.Errors;
 using Newsstand.Grains;

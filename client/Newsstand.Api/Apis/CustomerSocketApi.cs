@@ -1,6 +1,6 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Newsstand.Api.Access;
 using Newsstand.Api.Hosting;
 using Newsstand.Api.Sockets;
 using Newsstand.Hosting;

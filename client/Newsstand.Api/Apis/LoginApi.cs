@@ -1,5 +1,5 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
 using Newsstand.Api.Hosting;
@@ -53,12 +53,18 @@ internal static class LoginApi
             .WithSummary("Signs in (OAuth2 password grant): a bearer token for the login, valid expires_in seconds; shares login/verify's abuse limits.");
         group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes.")
             .RequireAdmin();
-        group.MapGet("/list/records", async Task<Ok<LoginRecords>> (IGrainFactory grains) =>
-                TypedResults.Ok(await grains.GetGrain<ILoginRecordsGrain>(0).GatherAsync()))
+        group.MapGet("/list/records", async (IGrainFactory grains) =>
+            {
+                // The count (the login table's index) is asked while the user list's grain starts its scan.
+                var users = grains.GetGrain<ILoginRecordsGrain>(Guid.NewGuid()).UsersAsync();
+                return TypedResults.Ok(new StreamedLoginRecords(await grains.TableIndex<LoginView>().CountAsync(), users));
+            })
             .RequireAdmin()
             .WithName("GatherLoginRecords")
+            .Produces<LoginRecords>(StatusCodes.Status200OK, "application/json")
+            .LimitConcurrentAnswers()
             .WithTags("Workloads: gathers")
-            .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), computed by two grain calls awaited together; never a password or hash.");
+            .WithSummary("The login count and the user list (\"<id> <username> <user_type>\"), the list streamed from a scan of the login table; never a password or hash.");
 
         return group;
     }

@@ -1,7 +1,7 @@
-using Newsstand.Api.Access;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Hosting;
 using Newsstand.Api.Idempotency;

@@ -1,5 +1,5 @@
-using Newsstand.Api.Access;
 using System.Runtime.CompilerServices;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Hosting;
 using Newsstand.Api.Streaming;

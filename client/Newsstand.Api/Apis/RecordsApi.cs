@@ -51,23 +51,22 @@ internal static class RecordsApi
     /// <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
     /// </summary>
     /// <returns>Both operations, so that an access policy applies to the pair.</returns>
-    public static RouteGroupBuilder MapList<TRecord>(this IEndpointRouteBuilder routes, string path, string getName, string headName, string? summary = null)
+    public static EndpointPair MapList<TRecord>(this IEndpointRouteBuilder group, string path, string getName, string headName, string? summary = null)
         where TRecord : ITableRecord
     {
         summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.";
-        var group = routes.MapGroup(path);
-        group.MapGet("", List)
+        var get = group.MapGet(path, List)
             .WithName(getName)
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
             .WithSummary(summary);
-        group.MapMethods("", [HttpMethods.Head], List)
+        var head = group.MapMethods(path, [HttpMethods.Head], List)
             .WithName(headName)
             .Produces(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .WithSummary($"The headers of GET {path} (Content-Type; Content-Length when the list is short), without the body.");
 
-        return group;
+        return new EndpointPair(get, head);
 
         static StreamedListResult List(PageQuery query, IGrainFactory grains) => new(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page);
     }

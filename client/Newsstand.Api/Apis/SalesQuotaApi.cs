@@ -1,5 +1,5 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Access;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Workloads;

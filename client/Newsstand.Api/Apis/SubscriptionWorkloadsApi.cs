@@ -1,6 +1,7 @@
-using Newsstand.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Hosting;
 using Newsstand.Grains;
 using Newsstand.Workloads;
 
@@ -13,12 +14,14 @@ internal static class SubscriptionWorkloadsApi
     {
         var group = routes.MapGroup("/ch08/subscription").WithTags("Workloads: subscriptions");
 
-        group.MapPost("/dated", async Task<Ok<IReadOnlyList<string>>> (DateRangeQuery range, IGrainFactory grains) =>
-                TypedResults.Ok(await grains.GetGrain<ISubscriptionDatedGrain>(0).FilterAsync(range.MinDate, range.MaxDate)))
+        group.MapPost("/dated", (DateRangeQuery range, IGrainFactory grains) =>
+                TypedResults.Ok(grains.GetGrain<ISubscriptionDatedGrain>(Guid.NewGuid()).FilterAsync(range.MinDate, range.MaxDate)))
             .RequireSignedIn()
             .WithName("ListDatedSubscriptions")
+            .Produces<string[]>(StatusCodes.Status200OK, "application/json")
+            .LimitConcurrentAnswers()
             .ProducesValidationProblem()
-            .WithSummary("Subscriptions purchased from min_date to max_date (both included) as \"<branch> <price*qty> <date_purchased>\".");
+            .WithSummary("Subscriptions purchased from min_date to max_date (both included) as \"<branch> <price*qty> <date_purchased>\", streamed from a scan.");
         group.MapGet("/monitor/total", async Task<Ok<ContentAnswer>> (IGrainFactory grains) =>
             {
                 await Monitor(grains).StartAsync();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Newsstand.Workloads;
 
 namespace Newsstand.Api.Apis;
 
@@ -13,3 +14,10 @@ internal sealed record ProfileTokenBody([property: Required, MaxLength(ProfileTo
 {
     public const int MaxLength = 16 * 1024;
 }
+
+/// <summary><c>GET /ch08/login/list/records</c> as it streams: the JSON of <see cref="LoginRecords"/>, the list written as the silo hands it over.</summary>
+internal sealed record StreamedLoginRecords(long NumRec, IAsyncEnumerable<string> UserList);
+
+/// <summary><c>GET /ch08/admin/login/list/enc</c> as it streams: the JSON of <see cref="EncryptedProfiles"/>, the profiles written as the
+/// silo encrypts them. The count is the admin table's count when the answer starts.</summary>
+internal sealed record StreamedEncryptedProfiles(string Message, long Count, IAsyncEnumerable<EncryptedProfile> Profiles);

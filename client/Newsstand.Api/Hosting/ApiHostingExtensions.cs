@@ -38,6 +38,7 @@ public static class ApiHostingExtensions
         TrustedProxies.AddTo(builder);
         AbuseLimits.AddTo(builder);
         builder.AddLongLivedConnections();
+        builder.AddWorkloadAnswerLimit();
         builder.AddMessengerFeed();
         builder.AddCustomerSockets();
         builder.AddAccess();

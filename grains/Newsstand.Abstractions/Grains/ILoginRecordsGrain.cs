@@ -1,11 +1,9 @@
-using Newsstand.Workloads;
-
 namespace Newsstand.Grains;
 
-/// <summary>The gather of <c>GET /ch08/login/list/records</c>: two coroutines awaited together.</summary>
-public interface ILoginRecordsGrain : IGrainWithIntegerKey
+/// <summary>The user list of <c>GET /ch08/login/list/records</c> (key: one answer), streamed while it is read.</summary>
+public interface ILoginRecordsGrain : IGrainWithGuidKey
 {
-    /// <summary>Counts the logins (the login table's index) while it builds the user list from a batched scan of the
-    /// same table; both run at once and are awaited together. Never carries a password or a hash.</summary>
-    Task<LoginRecords> GatherAsync();
+    /// <summary>Every login as <c>"&lt;id&gt; &lt;username&gt; &lt;user_type&gt;"</c> in id order, from a batched scan of the
+    /// login table, handed over as the caller pulls. Never carries a password or a hash.</summary>
+    IAsyncEnumerable<string> UsersAsync();
 }

@@ -15,7 +15,16 @@ public sealed record AdminProfile(
 
 /// <summary>One admin's encrypted profile: authenticated ciphertext, base64.</summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.EncryptedProfile")]
-public sealed record EncryptedProfile([property: Id(0)] int AdminId, [property: Id(1)] string Token);
+public sealed record EncryptedProfile([property: Id(0)] int AdminId, [property: Id(1)] string Token)
+{
+    /// <summary>What <see cref="object.ToString"/> shows, without the token: a streamed profile crosses the cluster on its own,
+    /// and Orleans' message tracing prints what it carries.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("AdminId = ").Append(AdminId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(", Token = (not shown)");
+        return true;
+    }
+}
 
 /// <summary>The answer of <c>GET /ch08/admin/login/list/enc</c>.</summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.EncryptedProfiles")]

@@ -82,19 +82,11 @@ internal sealed class NewsstandDb : IAsyncDisposable
 
     /// <summary>Runs <paramref name="read"/> with a fresh context where its I/O cannot block a grain turn; a database
     /// that cannot answer surfaces as <see cref="StorageUnavailableException"/>.</summary>
-    public async Task<T> ReadAsync<T>(Func<NewsstandDbContext, Task<T>> read)
-    {
-        try
-        {
-            return _sqliteReads is null
-                ? await ReadHereAsync(read)
-                : await Task.Factory.StartNew(() => ReadHereAsync(read), CancellationToken.None, TaskCreationOptions.None, _sqliteReads).Unwrap();
-        }
-        catch (Exception error) when (StorageErrors.IsStorageFailure(error))
-        {
-            throw new StorageUnavailableException(error.GetType().Name, StorageErrors.RetryAfterSeconds);
-        }
-    }
+    public Task<T> ReadAsync<T>(Func<NewsstandDbContext, Task<T>> read) => RunAsync(read, _sqliteReads);
+
+    /// <summary>Runs <paramref name="delete"/> (a set-based delete, in its own transaction) where SQLite's writes run, off
+    /// grain turns; answers the rows deleted. A database that cannot answer surfaces as <see cref="StorageUnavailableException"/>.</summary>
+    public Task<int> DeleteAsync(Func<NewsstandDbContext, Task<int>> delete) => RunAsync(delete, _sqliteWrites);
 
     /// <summary>Inserts <paramref name="row"/> in the next group commit; completes once it is committed.</summary>
     public Task InsertAsync(object row) => _writer.WriteAsync(row, EntityState.Added);
@@ -113,7 +105,21 @@ internal sealed class NewsstandDb : IAsyncDisposable
         _meter.Dispose();
     }
 
-    private async Task<T> ReadHereAsync<T>(Func<NewsstandDbContext, Task<T>> read)
+    private async Task<T> RunAsync<T>(Func<NewsstandDbContext, Task<T>> work, DedicatedThreadScheduler? sqliteThread)
+    {
+        try
+        {
+            return sqliteThread is null
+                ? await RunHereAsync(work)
+                : await Task.Factory.StartNew(() => RunHereAsync(work), CancellationToken.None, TaskCreationOptions.None, sqliteThread).Unwrap();
+        }
+        catch (Exception error) when (StorageErrors.IsStorageFailure(error))
+        {
+            throw new StorageUnavailableException(error.GetType().Name, StorageErrors.RetryAfterSeconds);
+        }
+    }
+
+    private async Task<T> RunHereAsync<T>(Func<NewsstandDbContext, Task<T>> read)
     {
         await using var context = _create();
         return await read(context);

@@ -4,11 +4,12 @@ using Newsstand.Records;
 
 namespace Newsstand.Data;
 
-/// <summary>The workloads' tables: billing sheet jobs and periodic monitors' state, plus the index the payable total needs.</summary>
+/// <summary>The workloads' tables: billing sheet jobs with their sheets and periodic monitors' state, plus the index the payable total needs.</summary>
 internal static class WorkloadsConfiguration
 {
     public static void Apply(ModelBuilder model) =>
-        model.ApplyConfiguration(new BillingJobs()).ApplyConfiguration(new Monitors()).ApplyConfiguration(new BillingDates());
+        model.ApplyConfiguration(new BillingJobs()).ApplyConfiguration(new BillingSheetParts()).ApplyConfiguration(new Monitors())
+            .ApplyConfiguration(new BillingDates());
 
     private sealed class BillingJobs : IEntityTypeConfiguration<BillingJobEntity>
     {
@@ -19,8 +20,23 @@ internal static class WorkloadsConfiguration
             job.Property(j => j.Status).HasMaxLength(16);
             job.Property(j => j.FileName).HasMaxLength(64);
             job.Property(j => j.Error).HasMaxLength(500);
+            job.Property(j => j.SheetRun).HasMaxLength(32);
             // Finding the active job of a date, and the active jobs to resume after a restart.
             job.HasIndex(j => new { j.Status, j.BillingDate });
+        }
+    }
+
+    /// <summary>Sheets live in the database (any silo serves a download; nothing needs a shared volume), in parts of a
+    /// bounded size so neither writing nor reading one holds a whole sheet in memory.</summary>
+    private sealed class BillingSheetParts : IEntityTypeConfiguration<BillingSheetPartEntity>
+    {
+        public void Configure(EntityTypeBuilder<BillingSheetPartEntity> part)
+        {
+            part.ToTable("billing_sheet_part");
+            part.HasKey(p => new { p.JobId, p.Run, p.Part });
+            part.Property(p => p.JobId).HasMaxLength(32);
+            part.Property(p => p.Run).HasMaxLength(32);
+            part.HasOne<BillingJobEntity>().WithMany().HasForeignKey(p => p.JobId).OnDelete(DeleteBehavior.Cascade);
         }
     }
 

@@ -8,7 +8,7 @@ using Newsstand.Workloads;
 namespace Newsstand.Hosting;
 
 /// <summary>What the workload grains need in a silo: their options, the profile key ring (in the database), the task retry policy,
-/// the billing ledger (replaceable, e.g. by a fault-injecting decorator in tests) and the restart recovery.</summary>
+/// the billing ledger and sheet store (replaceable, e.g. by fault-injecting decorators in tests) and the restart recovery.</summary>
 internal static class WorkloadServices
 {
     public const string DataProtectionApplication = "nsms";
@@ -23,6 +23,7 @@ internal static class WorkloadServices
         services.AddOptions<KeyManagementOptions>().Configure<DatabaseKeyRing>((options, ring) => options.XmlRepository = ring);
         services.AddSingleton<ProfileProtector>();
         services.AddSingleton<TaskRetryPolicy>();
+        services.TryAddSingleton<IBillingSheetStore, DatabaseBillingSheetStore>();
         services.TryAddSingleton<IBillingLedger, DatabaseBillingLedger>();
         services.AddSingleton<SiloStopping>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkloadRecovery>();

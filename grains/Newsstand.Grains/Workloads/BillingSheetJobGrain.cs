@@ -2,33 +2,34 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Hosting;
-using Newsstand.Records;
 using Orleans.Concurrency;
 
 namespace Newsstand.Workloads;
 
 /// <summary>
-/// One billing sheet job. Its row in the database is the truth about it: queued when accepted, running with its
-/// progress, then succeeded or failed. The run walks the billing table with the batched scan, writes the lines
-/// of its date (with their vendors' accounts) to a temporary file and renames it into place. A run cut short by a
-/// shutdown is recorded as queued again; a job found queued or running with no run here (after a restart or a
-/// crash) is run again from the start, so no job stays "running".
+/// One billing sheet job, as a state machine. Its row in the database is the truth about it: queued when accepted,
+/// running with its progress, then succeeded or failed. A run builds the sheet (<see cref="BillingSheetBuilder"/>)
+/// into the database under its own run id (<see cref="IBillingSheetStore"/>) and the job serves that run's sheet once
+/// the run succeeded. A run cut short by a shutdown is recorded as queued again; a job found queued or running with
+/// no run here (after a restart or a crash) is run again from the start, so no job stays "running". Each state is
+/// announced on the notifications feed (<see cref="BillingJobNotifications"/>).
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "The run's cancellation source is disposed when that run ends.")]
 [Reentrant] // Status reads interleave with the run on purpose; state changes happen between awaits, never across them.
 internal sealed partial class BillingSheetJobGrain(
     NewsstandDb db,
-    IOptions<DatabaseOptions> database,
+    IBillingSheetStore sheets,
     SiloStopping stopping,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILogger<BillingSheetJobGrain> logger) : Grain, IBillingSheetJobGrain
 {
-    public const int ScanBatch = 256;
+    /// <summary>What callers see of a failed run; the exception itself goes to the silo's log (with the job id).</summary>
+    public const string FailedError = "The billing sheet could not be built; the silo's log has the cause under this job id.";
+
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(20);
 
@@ -36,11 +37,13 @@ internal sealed partial class BillingSheetJobGrain(
     private Task? _run;
     private CancellationTokenSource? _stop;
     private TaskCompletionSource<BillingJobStatus> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private BillingJobNotifications? _notifications;
 
     private string JobId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _notifications = new BillingJobNotifications(this.NotificationStream(NotificationTopics.Jobs), logger);
         var id = JobId;
         _job = await db.ReadAsync(context => context.Set<BillingJobEntity>().SingleOrDefaultAsync(j => j.Id == id, cancellationToken));
         if (_job is { } job && !JobStates.IsActive(job.Status))
@@ -65,7 +68,7 @@ internal sealed partial class BillingSheetJobGrain(
         {
             return existing.View;
         }
-        var job = new BillingJobEntity(JobId, billingDate, JobStates.Queued, 0, 0, 0, null, BillingSheetFile.FileNameOf(billingDate), null,
+        var job = new BillingJobEntity(JobId, billingDate, JobStates.Queued, 0, 0, 0, null, BillingSheetWriter.FileNameOf(billingDate), null,
             Now(), null, null, 0);
         await db.InsertAsync(job);
         _job = job;
@@ -102,22 +105,21 @@ internal sealed partial class BillingSheetJobGrain(
         {
             throw new JobNotReadyException(job.Id, job.Status);
         }
-        var path = BillingSheetFile.PathOf(DataDirectory, job.BillingDate);
-        var file = await Task.Run(() => File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous)
-            : null) ?? throw new WorkloadNotFoundException($"The sheet file {job.FileName} of billing job {job.Id}");
-        await using (file)
+        var any = false;
+        if (job.SheetRun is { } run)
         {
-            var buffer = new byte[64 * 1024];
-            int read;
-            while ((read = await file.ReadAsync(buffer)) > 0)
+            await foreach (var part in sheets.ReadAsync(job.Id, run))
             {
-                yield return buffer[..read];
+                any = true;
+                yield return part;
             }
         }
+        if (!any)
+        {
+            // A later job of the same date replaced it (a date keeps its latest sheet).
+            throw new WorkloadNotFoundException($"The sheet {job.FileName} of billing job {job.Id}");
+        }
     }
-
-    private string DataDirectory => Path.GetFullPath(database.Value.DataDirectory);
 
     /// <summary>The job (throwing <see cref="WorkloadNotFoundException"/> if there is none); a job recorded as active that
     /// nobody runs (this activation was made after a restart) is resumed here.</summary>
@@ -146,17 +148,23 @@ internal sealed partial class BillingSheetJobGrain(
     {
         // Yield first, so the caller that started the run gets its answer before the work begins.
         await Task.Yield();
+        // Unique per run, so runs of one job (after a restart, or on two silos) never share parts.
+        var run = Guid.NewGuid().ToString("N");
         try
         {
             _job = _job! with
             {
                 Status = JobStates.Running, StartedAt = Now(), FinishedAt = null, Attempts = _job.Attempts + 1,
-                RowsScanned = 0, RowsTotal = 0, Lines = 0, TotalPayable = null, Error = null,
+                RowsScanned = 0, RowsTotal = 0, Lines = 0, TotalPayable = null, Error = null, SheetRun = null,
             };
             await SaveAsync();
             await PublishAsync();
-            var (lines, total) = await WriteSheetAsync(_job.BillingDate, cancellationToken);
-            _job = _job with { Status = JobStates.Succeeded, Lines = lines, TotalPayable = total, FinishedAt = Now() };
+            var built = await BuildSheetAsync(run, cancellationToken);
+            _job = _job with
+            {
+                Status = JobStates.Succeeded, RowsScanned = built.RowsScanned, Lines = built.Lines, TotalPayable = built.Total,
+                FinishedAt = Now(), SheetRun = run,
+            };
             await SaveAsync();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -168,8 +176,7 @@ internal sealed partial class BillingSheetJobGrain(
         catch (Exception error)
         {
             LogFailed(error, JobId);
-            var reason = $"{error.GetType().Name}: {error.Message}";
-            _job = _job! with { Status = JobStates.Failed, Error = reason.Length > 500 ? reason[..500] : reason, FinishedAt = Now() };
+            _job = _job! with { Status = JobStates.Failed, Error = FailedError, FinishedAt = Now() };
             await TrySaveAsync();
         }
         finally
@@ -178,6 +185,7 @@ internal sealed partial class BillingSheetJobGrain(
             _stop?.Dispose();
             _stop = null;
         }
+        await TryDiscardOldSheetsAsync();
         await PublishAsync();
         if (!JobStates.IsActive(_job.Status))
         {
@@ -185,56 +193,41 @@ internal sealed partial class BillingSheetJobGrain(
         }
     }
 
-    private async Task<(int Lines, double Total)> WriteSheetAsync(DateOnly date, CancellationToken cancellationToken)
+    private async Task<BillingSheetBuilder.Progress> BuildSheetAsync(string run, CancellationToken cancellationToken)
     {
-        var rows = await GrainFactory.TableIndex<BillingRecord>().CountAsync();
-        _job = _job! with { RowsTotal = rows };
-        var lines = 0;
-        var total = 0d;
         var lastReport = time.GetTimestamp();
-        await using var sheet = await BillingSheetFile.CreateAsync(DataDirectory, JobId, date);
-        var matches = new List<BillingRecord>();
-        var scanned = 0L;
-        await foreach (var billing in GrainFactory.ScanAsync<BillingRecord>(ScanBatch, cancellationToken))
+        await using var sheet = new BillingSheetWriter(sheets, JobId, run, _job!.BillingDate);
+        var built = await new BillingSheetBuilder(GrainFactory).BuildAsync(_job.BillingDate, sheet, async progress =>
         {
-            scanned++;
-            if (billing.DateBilled == date)
+            _job = _job with { RowsScanned = progress.RowsScanned, RowsTotal = progress.RowsTotal, Lines = progress.Lines };
+            if (time.GetElapsedTime(lastReport) >= ProgressInterval)
             {
-                matches.Add(billing);
+                lastReport = time.GetTimestamp();
+                await SaveAsync();
+                await PublishAsync();
             }
-            if (scanned % ScanBatch == 0)
-            {
-                (lines, total) = await WriteLinesAsync(sheet, matches, lines, total);
-                _job = _job with { RowsScanned = scanned, Lines = lines };
-                if (time.GetElapsedTime(lastReport) >= ProgressInterval)
-                {
-                    lastReport = time.GetTimestamp();
-                    await SaveAsync();
-                    await PublishAsync();
-                }
-            }
-        }
-        (lines, total) = await WriteLinesAsync(sheet, matches, lines, total);
-        cancellationToken.ThrowIfCancellationRequested();
+        }, cancellationToken);
         await sheet.CommitAsync();
-        _job = _job with { RowsScanned = scanned };
-        return (lines, total);
+        return built;
     }
 
-    /// <summary>Writes <paramref name="billings"/> with their vendors (looked up from the chunks that own them) and clears the list.</summary>
-    private async Task<(int Lines, double Total)> WriteLinesAsync(BillingSheetFile sheet, List<BillingRecord> billings, int lines, double total)
+    /// <summary>Parts of runs the job does not serve (cut short, failed) are deleted; a succeeded job's sheet replaces the
+    /// earlier sheets of its date. Whatever fails here leaves them for the date's next job; the job's own state stands.</summary>
+    private async Task TryDiscardOldSheetsAsync()
     {
-        var lookups = billings.Select(b => b.VendorId).Distinct().GroupBy(TableSchema.ChunkOf)
-            .Select(chunk => GrainFactory.TableChunk<VendorRecord>(chunk.Key).FindAsync([.. chunk]));
-        var vendors = (await Task.WhenAll(lookups)).SelectMany(found => found).ToDictionary(v => v.Id);
-        foreach (var billing in billings)
+        var job = _job!;
+        try
         {
-            await sheet.WriteAsync(billing, vendors.GetValueOrDefault(billing.VendorId));
-            total += billing.Payable;
-            lines++;
+            await sheets.DiscardOtherRunsAsync(job.Id, job.SheetRun);
+            if (job.Status == JobStates.Succeeded)
+            {
+                await sheets.DiscardEarlierSheetsAsync(job.BillingDate, job.Id);
+            }
         }
-        billings.Clear();
-        return (lines, total);
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogNotDiscarded(job.Id, error.GetType().Name);
+        }
     }
 
     private Task SaveAsync() => db.UpdateAsync(_job!);
@@ -259,20 +252,7 @@ internal sealed partial class BillingSheetJobGrain(
         }
     }
 
-    private async Task PublishAsync()
-    {
-        var job = _job!;
-        try
-        {
-            await this.NotificationStream(NotificationTopics.Jobs)
-                .OnNextAsync(NotificationStreams.Create(Guid.NewGuid().ToString("N"), $"job.{job.Status}", job.View, Now()));
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            // Notifications are for whoever watches now; the job's state is in the database either way.
-            LogNotPublished(job.Id, error.GetType().Name);
-        }
-    }
+    private Task PublishAsync() => _notifications!.PublishAsync(_job!, Now());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Billing job {JobId} was {Status} with nobody running it; running it again.")]
     private partial void LogResuming(string jobId, string status);
@@ -283,6 +263,6 @@ internal sealed partial class BillingSheetJobGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Billing job {JobId} could not record its state {Status} ({Error}).")]
     private partial void LogNotSaved(string jobId, string status, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Billing job {JobId} could not publish its status ({Error}).")]
-    private partial void LogNotPublished(string jobId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Billing job {JobId} could not delete sheets it no longer serves ({Error}).")]
+    private partial void LogNotDiscarded(string jobId, string error);
 }

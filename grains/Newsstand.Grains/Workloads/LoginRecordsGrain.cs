@@ -1,33 +1,24 @@
 using Newsstand.Grains;
 using Newsstand.Records;
-using Orleans.Concurrency;
 
 namespace Newsstand.Workloads;
 
 /// <summary>
-/// The gather: the count comes from the login table's index while the user list is built from a batched
-/// scan of the same table; both are started before either is awaited. Holds no state, so every silo runs its own.
+/// The user list of the gather, from a batched scan of the login table, yielded as the caller pulls: the silo holds
+/// one scan batch per answer, whatever the table's size, and a caller that stops pulling stops the scan.
 /// </summary>
-[StatelessWorker]
+// One activation per answer; it is not deactivated from inside the enumeration (the caller's last pull still needs
+// it), so finished answers are collected soon after instead.
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class LoginRecordsGrain : Grain, ILoginRecordsGrain
 {
     public const int ScanBatch = 512;
 
-    public async Task<LoginRecords> GatherAsync()
+    public async IAsyncEnumerable<string> UsersAsync()
     {
-        var count = GrainFactory.TableIndex<LoginView>().CountAsync();
-        var users = BuildUserListAsync();
-        await Task.WhenAll(count, users);
-        return new LoginRecords(await count, await users);
-    }
-
-    private async Task<IReadOnlyList<string>> BuildUserListAsync()
-    {
-        var users = new List<string>();
         await foreach (var login in GrainFactory.ScanAsync<LoginView>(ScanBatch))
         {
-            users.Add($"{login.Id} {login.Username} {login.UserType}");
+            yield return $"{login.Id} {login.Username} {login.UserType}";
         }
-        return users;
     }
 }

@@ -3,34 +3,39 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Newsstand.Grains;
 using Newsstand.Records;
-using Orleans.Concurrency;
 
 namespace Newsstand.Workloads;
 
 /// <summary>
 /// The dated subscriptions: a reactive filter and map (System.Reactive) fed by the batched scan of the
 /// subscription table. The scan pushes each row into the pipeline on this grain's turn, so the operators run
-/// synchronously between the scan's awaits. Holds no state, so every silo runs its own.
+/// synchronously between the scan's awaits; what they let through is yielded as the caller pulls, so the silo holds
+/// one scan batch per answer and a caller that stops pulling stops the scan.
 /// </summary>
-[StatelessWorker]
+// One activation per answer; it is not deactivated from inside the enumeration (the caller's last pull still needs
+// it), so finished answers are collected soon after instead.
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed class SubscriptionDatedGrain : Grain, ISubscriptionDatedGrain
 {
     public const int ScanBatch = 512;
 
-    public async Task<IReadOnlyList<string>> FilterAsync(DateOnly minDate, DateOnly maxDate)
+    public async IAsyncEnumerable<string> FilterAsync(DateOnly minDate, DateOnly maxDate)
     {
-        var matches = new List<string>();
+        var matches = new Queue<string>();
         using var subscriptions = new Subject<SubscriptionRecord>();
         using var pipeline = subscriptions
             .Where(s => s.DatePurchased >= minDate && s.DatePurchased <= maxDate)
             .Select(Describe)
-            .Subscribe(matches.Add);
+            .Subscribe(matches.Enqueue);
         await foreach (var subscription in GrainFactory.ScanAsync<SubscriptionRecord>(ScanBatch))
         {
             subscriptions.OnNext(subscription);
+            while (matches.TryDequeue(out var match))
+            {
+                yield return match;
+            }
         }
         subscriptions.OnCompleted();
-        return matches;
     }
 
     /// <summary><c>"&lt;branch&gt; &lt;price*qty&gt; &lt;date_purchased&gt;"</c>, the amount written as the original (Python) wrote floats.</summary>

@@ -1,12 +1,15 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
 using Newsstand.Tests.Infrastructure;
 using Newsstand.Workloads;
 
 namespace Newsstand.Tests.Api;
 
-/// <summary>The billing sheet job: accepted at once, run in the background, its sheet written atomically and downloadable.</summary>
+/// <summary>The billing sheet job: accepted at once, run in the background, its sheet stored in the database whole or not at
+/// all, downloadable, and safe to open in a spreadsheet.</summary>
 [Collection(SqliteClusterDefinition.Name)]
 public sealed class BillingJobTests(ClusterFixture fixture)
 {
@@ -37,8 +40,9 @@ public sealed class BillingJobTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
         Assert.Equal("text/csv", file.Content.Headers.ContentType?.MediaType);
         Assert.Equal(expected, await file.Content.ReadAsStringAsync());
-        Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(fixture.DataDirectory, $"billing-{TestDates.Text(date)}.csv")));
-        Assert.Empty(Directory.GetFiles(fixture.DataDirectory, "*.tmp"));
+        // The sheet is in the database (any silo serves it), not on the silo's disk.
+        Assert.Equal(expected, await StoredSheetAsync(jobId));
+        Assert.Empty(Directory.GetFiles(fixture.DataDirectory, "billing-*"));
         var (queued, _) = await jobs.NextAsync((n, data) => (string)data["job_id"]! == jobId);
         var (running, _) = await jobs.NextAsync((n, data) => (string)data["job_id"]! == jobId);
         var (_, succeeded) = await jobs.NextAsync((n, data) => n.Event == "job.succeeded" && (string)data["job_id"]! == jobId);
@@ -80,6 +84,74 @@ public sealed class BillingJobTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALaterJobOfADateServesItsOwnSheetAndReplacesTheEarlierOne()
+    {
+        var date = TestDates.Next();
+        var (vendorId, adminId) = await AddVendorAndAdminAsync();
+        await AddBillingAsync(vendorId, adminId, date, 1.5, 1);
+        var first = await RunJobAsync(date);
+        var firstSheet = $"{TestDates.Text(date)};Acct{vendorId};{vendorId:D8};1.5;1\n";
+        Assert.Equal(firstSheet, await _http.GetStringAsync($"/ch08/billing/jobs/{first}/file"));
+        await AddBillingAsync(vendorId, adminId, date, 2.5, 2);
+
+        var second = await RunJobAsync(date);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(firstSheet + $"{TestDates.Text(date)};Acct{vendorId};{vendorId:D8};2.5;2\n",
+            await _http.GetStringAsync($"/ch08/billing/jobs/{second}/file"));
+        // A date keeps its latest sheet: the earlier job's download does not pass the later sheet off as its own.
+        using var replaced = await _http.GetAsync($"/ch08/billing/jobs/{first}/file");
+        Assert.Equal(HttpStatusCode.NotFound, replaced.StatusCode);
+        await Bodies.ProblemAsync(replaced);
+        await using var db = fixture.OpenDatabase();
+        Assert.False(await db.Set<BillingSheetPartEntity>().AnyAsync(p => p.JobId == first));
+    }
+
+    [Fact]
+    public async Task ARunCutShortLeavesNoPartInTheSheetOfTheRunThatSucceeds()
+    {
+        var date = TestDates.Next();
+        var (vendorId, adminId) = await AddVendorAndAdminAsync();
+        await AddBillingAsync(vendorId, adminId, date, 4, 1);
+        var stranded = await StoreJobAsync(date, JobStates.Running);
+        await using (var db = fixture.OpenDatabase())
+        {
+            // What a run on a silo that died (or a second activation) left behind: parts of its own run.
+            db.Add(new BillingSheetPartEntity(stranded, "deadrun0000000000000000000000000", 0, "half a line;"u8.ToArray()));
+            db.Add(new BillingSheetPartEntity(stranded, "deadrun0000000000000000000000000", 1, "garbage\n"u8.ToArray()));
+            await db.SaveChangesAsync();
+        }
+
+        using var response = await _http.PostAsync($"/ch08/billing/save/csv?billing_date={TestDates.Text(date)}", null);
+
+        Assert.Equal(stranded, (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["job_id"]!);
+        Assert.Equal("succeeded", (string)(await WaitAsync(stranded))["status"]!);
+        var expected = $"{TestDates.Text(date)};Acct{vendorId};{vendorId:D8};4;1\n";
+        Assert.Equal(expected, await _http.GetStringAsync($"/ch08/billing/jobs/{stranded}/file"));
+        await using var check = fixture.OpenDatabase();
+        Assert.False(await check.Set<BillingSheetPartEntity>().AnyAsync(p => p.JobId == stranded && p.Run.StartsWith("deadrun")));
+    }
+
+    [Fact]
+    public async Task CellsASpreadsheetWouldRunAsFormulasStartWithAQuote()
+    {
+        var date = TestDates.Next();
+        string[] names = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTab", "\rCR", "Plain-name"];
+        var expected = "";
+        foreach (var name in names)
+        {
+            var (vendorId, adminId) = await AddVendorAndAdminAsync(accountName: name, accountNumber: "-100");
+            await AddBillingAsync(vendorId, adminId, date, 3.5, 1);
+            var cell = name == "Plain-name" ? name : $"\"'{name}\"";
+            expected += $"{TestDates.Text(date)};{cell};\"'-100\";3.5;1\n";
+        }
+
+        var jobId = await RunJobAsync(date);
+
+        Assert.Equal(expected, await _http.GetStringAsync($"/ch08/billing/jobs/{jobId}/file"));
+    }
+
+    [Fact]
     public async Task TheSheetOfAJobThatDidNotSucceedIsAConflict()
     {
         var failed = await StoreJobAsync(TestDates.Next(), JobStates.Failed);
@@ -103,6 +175,25 @@ public sealed class BillingJobTests(ClusterFixture fixture)
         await Bodies.ProblemAsync(response);
     }
 
+    private async Task<string> RunJobAsync(DateOnly date)
+    {
+        using var accepted = await _http.PostAsync($"/ch08/billing/save/csv?billing_date={TestDates.Text(date)}", null);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (string)JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["job_id"]!;
+        Assert.Equal("succeeded", (string)(await WaitAsync(jobId))["status"]!);
+        return jobId;
+    }
+
+    /// <summary>The sheet the job serves, as stored: its run's parts in order, and no part of another run.</summary>
+    private async Task<string> StoredSheetAsync(string jobId)
+    {
+        await using var db = fixture.OpenDatabase();
+        var run = await db.Set<BillingJobEntity>().Where(j => j.Id == jobId).Select(j => j.SheetRun).SingleAsync();
+        var parts = await db.Set<BillingSheetPartEntity>().Where(p => p.JobId == jobId).OrderBy(p => p.Part).ToListAsync();
+        Assert.All(parts, p => Assert.Equal(run, p.Run));
+        return string.Concat(parts.Select(p => Encoding.UTF8.GetString(p.Data)));
+    }
+
     private async Task<JsonObject> WaitAsync(string jobId)
     {
         using var response = await _http.GetAsync($"/ch08/billing/jobs/{jobId}?wait=20");
@@ -120,7 +211,7 @@ public sealed class BillingJobTests(ClusterFixture fixture)
         return id;
     }
 
-    private async Task<(int VendorId, int AdminId)> AddVendorAndAdminAsync(string? accountName = null)
+    private async Task<(int VendorId, int AdminId)> AddVendorAndAdminAsync(string? accountName = null, string? accountNumber = null)
     {
         var loginId = Ids.Next();
         var vendorId = Ids.Next();
@@ -128,6 +219,7 @@ public sealed class BillingJobTests(ClusterFixture fixture)
         await _http.AddAsync("login", Bodies.Login(loginId));
         var vendor = Bodies.Vendor(vendorId, loginId);
         vendor["account_name"] = accountName ?? $"Acct{vendorId}";
+        vendor["account_number"] = accountNumber ?? $"{vendorId:D8}";
         await _http.AddAsync("vendor", vendor);
         await _http.AddAsync("admin", Bodies.Admin(adminId, loginId));
         return (vendorId, adminId);

@@ -264,7 +264,7 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>The problem's one message about the header (its errors entry, named by the JSON naming policy).</summary>
-    internal static string KeyError(JsonObject problem) => (string)problem["errors"]!["idempotency-key"]![0]!;
+    internal static string KeyError(JsonObject problem) => (string)problem["errors"]!["Idempotency-Key"]![0]!;
 
     internal static string NewKey() => Guid.NewGuid().ToString("N");
 

@@ -128,6 +128,29 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AFailedJobShowsAFixedSentenceAndLogsTheException()
+    {
+        var date = TestDates.Next();
+        await AddBillingsAsync(date, 3);
+        var jobId = Guid.NewGuid().ToString("N");
+        fixture.Sheets.FailSavesOf(jobId);
+        var job = fixture.Grains.GetGrain<IBillingSheetJobGrain>(jobId);
+
+        await job.StartAsync(date);
+        var failed = await job.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal((JobStates.Failed, BillingSheetJobGrain.FailedError), (failed.Status, failed.Error));
+        using var http = fixture.CreateHttpClient();
+        var shown = await http.GetStringAsync($"/ch08/billing/jobs/{jobId}");
+        Assert.DoesNotContain("secret-path", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("IOException", shown, StringComparison.Ordinal);
+        Assert.Contains(LogCapture.Shared.Lines, line => line.Contains(jobId, StringComparison.Ordinal)
+            && line.Contains(FaultInjectingSheetStore.SecretMessage, StringComparison.Ordinal));
+        await using var db = fixture.OpenDatabase();
+        Assert.False(await db.Set<BillingSheetPartEntity>().AnyAsync(p => p.JobId == jobId));
+    }
+
+    [Fact]
     public async Task BeforeAnyQuotaRunTheLatestRunIsNotFound()
     {
         using var http = fixture.CreateHttpClient();

@@ -27,6 +27,8 @@ public sealed class FakeTimeClusterFixture : NewsstandClusterFixture
 
     internal FaultInjectingLedger Ledger => SiloService<FaultInjectingLedger>();
 
+    internal FaultInjectingSheetStore Sheets => SiloService<FaultInjectingSheetStore>();
+
     /// <summary>The real web client on this cluster (started on first use).</summary>
     public HttpClient CreateHttpClient() => (_web ??= CreateWebClient()).CreateClient();
 
@@ -55,9 +57,11 @@ public sealed class FakeTimeClusterFixture : NewsstandClusterFixture
         {
             var clock = Clocks[siloBuilder.Configuration[ClockSetting]!];
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, clock);
-            // Registered after the grains' own ledger: the last registration is the one the task grain gets.
+            // Registered after the grains' own ledger and sheet store: the last registration is the one the grains get.
             siloBuilder.Services.AddSingleton(services => new FaultInjectingLedger(new DatabaseBillingLedger(services.GetRequiredService<NewsstandDb>())));
             siloBuilder.Services.AddSingleton<IBillingLedger>(services => services.GetRequiredService<FaultInjectingLedger>());
+            siloBuilder.Services.AddSingleton(services => new FaultInjectingSheetStore(new DatabaseBillingSheetStore(services.GetRequiredService<NewsstandDb>())));
+            siloBuilder.Services.AddSingleton<IBillingSheetStore>(services => services.GetRequiredService<FaultInjectingSheetStore>());
         }
     }
 }

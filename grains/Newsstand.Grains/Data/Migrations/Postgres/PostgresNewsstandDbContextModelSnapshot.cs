@@ -68,6 +68,11 @@ namespace Newsstand.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("rows_total");
 
+                    b.Property<string>("SheetRun")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("sheet_run");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -87,6 +92,32 @@ namespace Newsstand.Data.Migrations.Postgres
                     b.HasIndex("Status", "BillingDate");
 
                     b.ToTable("billing_job", (string)null);
+                });
+
+            modelBuilder.Entity("Newsstand.Data.BillingSheetPartEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Run")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("run");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("integer")
+                        .HasColumnName("part");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("JobId", "Run", "Part");
+
+                    b.ToTable("billing_sheet_part", (string)null);
                 });
 
             modelBuilder.Entity("Newsstand.Data.LoginEntity", b =>
@@ -731,6 +762,15 @@ namespace Newsstand.Data.Migrations.Postgres
                     b.HasIndex("LoginId");
 
                     b.ToTable("vendor");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.BillingSheetPartEntity", b =>
+                {
+                    b.HasOne("Newsstand.Data.BillingJobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>

@@ -63,6 +63,11 @@ namespace Newsstand.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("rows_total");
 
+                    b.Property<string>("SheetRun")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sheet_run");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("started_at");
@@ -82,6 +87,32 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.HasIndex("Status", "BillingDate");
 
                     b.ToTable("billing_job", (string)null);
+                });
+
+            modelBuilder.Entity("Newsstand.Data.BillingSheetPartEntity", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Run")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("part");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("data");
+
+                    b.HasKey("JobId", "Run", "Part");
+
+                    b.ToTable("billing_sheet_part", (string)null);
                 });
 
             modelBuilder.Entity("Newsstand.Data.LoginEntity", b =>
@@ -724,6 +755,15 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.HasIndex("LoginId");
 
                     b.ToTable("vendor");
+                });
+
+            modelBuilder.Entity("Newsstand.Data.BillingSheetPartEntity", b =>
+                {
+                    b.HasOne("Newsstand.Data.BillingJobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Newsstand.Records.AdminRecord", b =>
