@@ -7,7 +7,7 @@ namespace Newsstand.Api.Access;
 /// <summary>
 /// The OpenAPI document's view of access: an OAuth2 password-flow scheme whose token URL is
 /// <c>POST /ch08/login/token</c> (so the docs page signs a person in), and on each operation with a policy its
-/// security requirement and its 401 (and for admin routes 403) answer.
+/// security requirement and its 401 (and for admin routes 403) answer; an anonymous operation an empty requirement.
 /// </summary>
 internal static class OpenApiSecurity
 {
@@ -35,6 +35,9 @@ internal static class OpenApiSecurity
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
         if (policies.Count == 0 || metadata.OfType<IAllowAnonymous>().Any())
         {
+            // An anonymous route says so: one empty requirement (no scheme needed), not an omitted list that a reader
+            // cannot tell from a forgotten one.
+            operation.Security = [new OpenApiSecurityRequirement()];
             return Task.CompletedTask;
         }
         operation.Security ??= [];
