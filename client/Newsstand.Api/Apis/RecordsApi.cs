@@ -37,13 +37,20 @@ internal static class RecordsApi
         return group;
     }
 
-    /// <summary>A list route of the original API: the table ordered by id, streamed, with optional limit and offset.</summary>
+    /// <summary>
+    /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset;
+    /// tagged with the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304).
+    /// </summary>
     public static RouteHandlerBuilder MapList<TRecord>(this IEndpointRouteBuilder group, string path) where TRecord : ITableRecord =>
         group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+            {
+                var index = grains.TableIndex<TRecord>();
+                return new StreamedListResult(index.ReadJsonAsync, query.Page, index.VersionAsync);
+            })
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem()
-            .WithSummary($"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.");
+            .WithSummary($"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset; ETag and If-None-Match (304).");
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>
     private static RouteHandlerBuilder MapAdd<TRecord>(this RouteGroupBuilder group, string path) where TRecord : class, ITableRecord
