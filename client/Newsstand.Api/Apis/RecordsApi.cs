@@ -28,8 +28,8 @@ internal static class RecordsApi
         group.MapList<ContentRecord>("/content/list");
         group.MapList<SubscriptionRecord>("/subscription/list/all");
 
-        group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, query.Page))
+        group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains, RetriedReads reads, HttpContext http) =>
+                new StreamedListResult(reads.Of<ListRead, ListSlice>(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, http.RequestAborted), query.Page))
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesValidationProblem()
             .WithSummary("Admins ordered by id, each with its login (never a password or hash).");
@@ -39,13 +39,14 @@ internal static class RecordsApi
 
     /// <summary>
     /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset;
-    /// tagged with the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304).
+    /// tagged with the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304); its reads are retried through a silo's death.
     /// </summary>
     public static RouteHandlerBuilder MapList<TRecord>(this IEndpointRouteBuilder group, string path) where TRecord : ITableRecord =>
-        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains) =>
+        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains, RetriedReads reads, HttpContext http) =>
             {
                 var index = grains.TableIndex<TRecord>();
-                return new StreamedListResult(index.ReadJsonAsync, query.Page, index.VersionAsync);
+                return new StreamedListResult(reads.Of<ListRead, ListSlice>(index.ReadJsonAsync, http.RequestAborted), query.Page,
+                    reads.Of(index.VersionAsync, http.RequestAborted));
             })
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)

@@ -28,6 +28,8 @@ public static class ApiHostingExtensions
             .AddOperationTransformer(QueryParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
+        builder.Services.AddSettings<ReadRetryOptions>(ReadRetryOptions.SectionName);
+        builder.Services.AddSingleton<RetriedReads>();
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         AbuseLimits.AddTo(builder);
         builder.AddLongLivedConnections();
