@@ -1,4 +1,4 @@
--- wrk script for GET /ch08/vendor/list?limit=100&offset=N with N drawn at random from [low, high],
+-- wrk script for GET <the URL's path>?limit=100&offset=N (a list route, /ch08/vendor/list in the scale scenario) with N drawn at random from [low, high],
 -- so pages come from many chunks and no answer is served twice from the index's small-answer cache.
 -- Arguments (after --): low high [pause between a connection's requests, ms]
 local thread_index = 0
@@ -15,7 +15,7 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/ch08/vendor/list?limit=100&offset=" .. math.random(low, high))
+  return wrk.format("GET", wrk.path .. "?limit=100&offset=" .. math.random(low, high))
 end
 
 function delay()

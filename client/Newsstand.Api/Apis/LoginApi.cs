@@ -51,7 +51,7 @@ internal static class LoginApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Signs in (OAuth2 password grant): a bearer token for the login, valid expires_in seconds; shares login/verify's abuse limits.");
-        group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes.")
+        group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes; ETag and If-None-Match (304).")
             .RequireAdmin();
         group.MapGet("/list/records", async (IGrainFactory grains) =>
             {

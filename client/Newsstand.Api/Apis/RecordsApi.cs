@@ -34,8 +34,8 @@ internal static class RecordsApi
         group.MapList<ContentRecord>("/content/list", "ListContents", "HeadContents").RequireSignedIn();
         group.MapList<SubscriptionRecord>("/subscription/list/all", "ListSubscriptions", "HeadSubscriptions").RequireSignedIn();
 
-        group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, query.Page))
+        group.MapPost("/admin/login/list", (PageQuery query, IGrainFactory grains, RetriedReads reads, HttpContext http) =>
+                new StreamedListResult(reads.Of<ListRead, ListSlice>(grains.GetGrain<IAdminLoginListGrain>(0).ReadJsonAsync, http.RequestAborted), query.Page))
             .RequireAdmin()
             .WithName("ListAdminLogins")
             .Produces<AdminRecord[]>(StatusCodes.Status200OK, "application/json")
@@ -47,28 +47,36 @@ internal static class RecordsApi
     }
 
     /// <summary>
-    /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset; and its
-    /// <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
+    /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset, tagged with
+    /// the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304), its reads retried through a silo's death;
+    /// and its <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
     /// </summary>
     /// <returns>Both operations, so that an access policy applies to the pair.</returns>
     public static EndpointPair MapList<TRecord>(this IEndpointRouteBuilder group, string path, string getName, string headName, string? summary = null)
         where TRecord : ITableRecord
     {
-        summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.";
+        summary ??= $"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset; ETag and If-None-Match (304).";
         var get = group.MapGet(path, List)
             .WithName(getName)
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem()
             .WithSummary(summary);
         var head = group.MapMethods(path, [HttpMethods.Head], List)
             .WithName(headName)
             .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem()
-            .WithSummary($"The headers of GET {path} (Content-Type; Content-Length when the list is short), without the body.");
+            .WithSummary($"The headers of GET {path} (Content-Type, ETag; Content-Length when the list is short), without the body.");
 
         return new EndpointPair(get, head);
 
-        static StreamedListResult List(PageQuery query, IGrainFactory grains) => new(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page);
+        static StreamedListResult List(PageQuery query, IGrainFactory grains, RetriedReads reads, HttpContext http)
+        {
+            var index = grains.TableIndex<TRecord>();
+            return new StreamedListResult(reads.Of<ListRead, ListSlice>(index.ReadJsonAsync, http.RequestAborted), query.Page,
+                reads.Of(index.VersionAsync, http.RequestAborted));
+        }
     }
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>

@@ -8,9 +8,11 @@ namespace Newsstand.Api.Apis;
 /// A list answer written slice by slice as the grains produce it: constant memory at any table size,
 /// and the walk stops as soon as the client goes away. An answer that fits one slice (the common
 /// small list) is written at once with its length. Slices arrive already rendered as JSON: the web
-/// client neither parses nor re-serializes them.
+/// client neither parses nor re-serializes them. A list that has a version (a table's own list, given
+/// <paramref name="version"/>) is tagged with it and answers a matching <c>If-None-Match</c> with 304 and
+/// no body, having asked for the version only, not a row.
 /// </summary>
-internal sealed partial class StreamedListResult(Func<ListRead, Task<ListSlice>> read, Page page)
+internal sealed partial class StreamedListResult(Func<ListRead, Task<ListSlice>> read, Page page, Func<Task<TableRevision>>? version = null)
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
     private static readonly byte[] Open = "["u8.ToArray();
@@ -23,12 +25,26 @@ internal sealed partial class StreamedListResult(Func<ListRead, Task<ListSlice>>
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        var response = httpContext.Response;
+        if (version is not null && httpContext.Request.Headers.IfNoneMatch.Count > 0)
+        {
+            var current = ListEntityTags.Of(await version(), page);
+            if (ListEntityTags.Matches(httpContext.Request.GetTypedHeaders().IfNoneMatch, current))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                ListEntityTags.Describe(response, current);
+                return;
+            }
+        }
         var position = ListRead.Start(page);
         // A failure before the first slice is an ordinary error answer (problem+json).
         var slice = await read(position);
-        var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
+        if (slice.Version is { } seen)
+        {
+            ListEntityTags.Describe(response, ListEntityTags.Of(seen, page));
+        }
         var body = response.BodyWriter;
         if (HttpMethods.IsHead(httpContext.Request.Method))
         {

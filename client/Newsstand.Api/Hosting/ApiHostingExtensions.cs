@@ -34,6 +34,8 @@ public static class ApiHostingExtensions
             .AddOperationTransformer(IdempotencyKeyParameter.DescribeAsync)
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
+        builder.Services.AddSettings<ReadRetryOptions>(ReadRetryOptions.SectionName);
+        builder.Services.AddSingleton<RetriedReads>();
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         TrustedProxies.AddTo(builder);
         AbuseLimits.AddTo(builder);

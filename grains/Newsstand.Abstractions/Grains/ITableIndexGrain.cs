@@ -10,8 +10,12 @@ public interface ITableIndexGrain<TRecord> : ITableIndex
     where TRecord : ITableRecord
 {
     /// <summary>The next slice of <paramref name="read"/> as JSON array elements: at most a few hundred rows
-    /// or tens of KiB. Continue with <see cref="ListRead.After"/> until <see cref="ListSlice.Done"/>.</summary>
+    /// or tens of KiB. Continue with <see cref="ListRead.After"/> until <see cref="ListSlice.Done"/>.
+    /// Carries the table's version as it was when the read began.</summary>
     Task<ListSlice> ReadJsonAsync(ListRead read);
+
+    /// <summary>The table's version now, without reading a row (what a conditional GET compares).</summary>
+    Task<TableRevision> VersionAsync();
 
     /// <summary>The next batch of at most <paramref name="maxRows"/> rows of <paramref name="read"/>, in id order.</summary>
     Task<RowBatch<TRecord>> ReadRowsAsync(ListRead read, int maxRows);

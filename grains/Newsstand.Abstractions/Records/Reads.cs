@@ -17,13 +17,25 @@ public sealed record ListRead([property: Id(0)] int AfterId, [property: Id(1)] i
     public ListRead After(int lastId, int count) => new(lastId, 0, Remaining - count);
 }
 
-/// <summary>Consecutive rows of a list as JSON array elements joined by commas (no brackets).</summary>
+/// <summary>
+/// Consecutive rows of a list as JSON array elements joined by commas (no brackets). <see cref="Version"/>:
+/// the version of the table the read started at, when the list has one (a table's own list; not a join).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.ListSlice")]
 public sealed record ListSlice(
     [property: Id(0)] byte[] Json,
     [property: Id(1)] int Count,
     [property: Id(2)] int LastId,
-    [property: Id(3)] bool Done);
+    [property: Id(3)] bool Done,
+    [property: Id(4)] TableRevision? Version = null);
+
+/// <summary>
+/// Which state of a table a read saw: <see cref="Writes"/> counts the writes reported to the table's index
+/// since it was activated, <see cref="Epoch"/> is drawn at random by each activation, so a count that starts
+/// again at 0 after a restart or a move never repeats an earlier pair. Equal versions mean equal rows.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.TableRevision")]
+public readonly record struct TableRevision([property: Id(0)] long Epoch, [property: Id(1)] long Writes);
 
 /// <summary>Consecutive rows of a table in id order; <see cref="Done"/> when nothing follows them.</summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.RowBatch`1")]

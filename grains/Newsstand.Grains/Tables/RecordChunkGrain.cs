@@ -93,7 +93,7 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
         catch (Exception error) when (error is not OperationCanceledException)
         {
             // What was stored cannot be read now: a new activation reads every row again.
-            DeactivateOnIdle();
+            LetGoOfRows();
             throw;
         }
         finally

@@ -24,6 +24,8 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
     private bool _reporting;
     // True while this activation has served only passing reads (a walk through a large table).
     private bool _onlyPassedThrough = true;
+    // True once this activation's rows may differ from the database's (a commit with an unknown outcome).
+    private bool _unsettled;
 
     protected ChunkRows<TRow> Rows { get; private set; } = new([]);
 
@@ -60,15 +62,36 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
         catch (CommitOutcomeUnknownException)
         {
             LogOutcomeUnknown(Table, this.GetPrimaryKeyLong());
-            DeactivateOnIdle();
+            LetGoOfRows();
             throw;
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// This activation's rows may no longer be the database's: the next call finds a new activation that has
+    /// read them again, and the table's version moves on once this one is gone (a list tag seen before
+    /// cannot vouch for rows read after).
+    /// </summary>
+    protected void LetGoOfRows()
+    {
+        _unsettled = true;
+        DeactivateOnIdle();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         memory.Released(Rows.Count);
-        return Task.CompletedTask;
+        if (_unsettled)
+        {
+            try
+            {
+                await GrainFactory.TableIndex<TView>().ReportChunkAsync(this.GetPrimaryKeyLong(), Rows.Count).WaitAsync(cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogReportFailed(Table, this.GetPrimaryKeyLong(), error.GetType().Name);
+            }
+        }
     }
 
     public Task<bool> ContainsAsync(int id)

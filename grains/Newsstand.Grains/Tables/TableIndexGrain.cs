@@ -31,6 +31,8 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
     private readonly Dictionary<ListRead, ListSlice> _answers = [];
     // _starts[i]: rows in the chunks before the i-th; rebuilt on the first read after a report.
     private long[]? _starts;
+    // Drawn per activation: the write count below starts at 0 again after a restart, the pair never repeats.
+    private readonly long _epoch = Random.Shared.NextInt64();
     private long _rows;
     private long _version;
 
@@ -47,6 +49,8 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
     }
 
     public Task<long> CountAsync() => Task.FromResult(_rows);
+
+    public Task<TableRevision> VersionAsync() => Task.FromResult(new TableRevision(_epoch, _version));
 
     public async Task<long> WarmAsync()
     {
@@ -85,7 +89,9 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
             }
             return (slice.Count, slice.Skipped, slice.LastId, slice.End, bytes >= SliceBytes);
         });
-        var answer = new ListSlice(Join(parts), walk.Count, walk.LastId, walk.Done);
+        // The version the read began at: a write reported during the walk may already show in it, so the tag
+        // it earns is one a later read no longer matches (never the other way round).
+        var answer = new ListSlice(Join(parts), walk.Count, walk.LastId, walk.Done, new TableRevision(_epoch, version));
         if (answer.Done && version == _version && answer.Json.Length <= CachedBytes)
         {
             if (_answers.Count >= CachedAnswers)

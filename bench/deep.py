@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Deep pages of NSMS (issue #19): a page in the middle of 1,000,000 rows against a page of an empty table.
+
+One run, one pair of hosts (Release build, fresh SQLite database unless --data names a filled one):
+
+  empty    GET /ch08/vendor/list?limit=100&offset=0 while the table is empty, paced (4 connections x 25/s),
+           after --burst seconds (10) of the same requests closed loop on 16 connections, as the scale scenario does
+  fill     the vendor table to --rows rows through the API (the scale scenario's fill: wrk, 16 connections)
+  deep     GET /ch08/vendor/list?limit=100&offset=N, N at random within +-10,000 rows of the middle, burst, paced
+  empty'   GET /ch08/publication/list?limit=100&offset=0 (still empty) right after, same heap, burst, paced
+
+and prints the p50/p99 of each and the deep page's p99 as a multiple of the empty table's. With --data DIR
+the database in DIR is kept (filled once, about four minutes) and reused by later runs: those start with
+the filled table, so "empty" is measured on the empty publication table instead. Loopback ports 9310-9313.
+"""
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+import scale  # noqa: E402
+
+PORTS = {"client": 9310, "silo_web": 9311, "silo": 9312, "gateway": 9313}
+
+
+def paced(base, path, low, high, seconds):
+    """Pages of path at offsets drawn from [low, high], 4 connections each 40 ms apart (100 req/s)."""
+    text = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", "-s", scale.PAGE_LUA,
+                           f"{base}{path}", "--", str(low), str(high), "40"],
+                          check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    return bench.parse_wrk(text)
+
+
+def burst(base, path, low, high, seconds):
+    """The scale scenario's closed loop before its paced run: 16 connections as fast as they go."""
+    text = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", scale.PAGE_LUA,
+                           f"{base}{path}", "--", str(low), str(high), "0"],
+                          check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    return bench.parse_wrk(text)
+
+
+def measured(base, path, low, high, args):
+    """Paced pages, after a closed-loop burst when asked (as bench/run.sh scale orders them)."""
+    if args.burst:
+        burst(base, path, low, high, args.burst)
+    return paced(base, path, low, high, args.seconds)
+
+
+def row(name, out):
+    return f"| {name} | {out['rps']:.0f} | {bench.fmt(out['p50'], 2)} | {bench.fmt(out['p99'], 2)} | {out['non2xx']} |"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=30, help="length of each paced measurement")
+    parser.add_argument("--data", help="a directory that keeps the filled database between runs")
+    parser.add_argument("--burst", type=int, default=10, help="seconds of closed-loop load before each paced run (0: none)")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+
+    services = bench.Services()
+    data_dir = args.data or tempfile.mkdtemp(prefix="nsms-deep-")
+    os.makedirs(data_dir, exist_ok=True)
+    results, rows = [], 0
+    try:
+        base, pids = bench.start_ours(services, data_dir, {}, {}, ports=PORTS, build=not args.no_build)
+        bench.request("POST", f"{base}/ch08/login/add", {"id": 1, "username": "deep-owner", "password": "deep-bench-password", "user_type": 1})
+        status, body = bench.request("GET", f"{base}/ch08/vendor/list?limit=1&offset={args.rows - 1}")
+        filled = status == 200 and body.strip() not in ("[]", b"[]")
+        bench.wrk_light(base, 2)
+        if not filled:
+            results.append(row("empty table (vendor, before the fill)", measured(base, "/ch08/vendor/list", 0, 0, args)))
+            rows, _ = scale.fill(base, 0, args.rows, 100_000_000, 5_000)
+        else:
+            rows = args.rows
+        middle = rows // 2
+        # Warm: the chunks around the middle, as the scale scenario's closed-loop run before its paced one does.
+        paced(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, 5)
+        results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000)", measured(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, args)))
+        results.append(row("empty table (publication, after the fill)", measured(base, "/ch08/publication/list", 0, 0, args)))
+    finally:
+        services.stop()
+    text = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
+                      f"Rows: {rows:,}", "", "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|", *results])
+    bench.save_report("deep", text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

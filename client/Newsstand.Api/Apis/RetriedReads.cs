@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Newsstand.Api.Hosting;
+
+namespace Newsstand.Api.Apis;
+
+/// <summary>
+/// Grain reads sent again through a silo's death. Orleans fails a call whose gateway connection dropped only
+/// when its response timeout runs out, and a call to a grain on a dead silo until membership declares the silo
+/// dead; a read is safe to repeat, so each attempt gets <see cref="ReadRetryOptions.AttemptTimeout"/> and a
+/// failure of the cluster is retried (on a fresh connection: the dead gateway's is gone) until
+/// <see cref="ReadRetryOptions.RetryFor"/> has passed. Errors of the read itself are never retried.
+/// </summary>
+public sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, TimeProvider time, ILogger<RetriedReads> logger)
+{
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(400);
+
+    /// <summary><paramref name="read"/>, retried; stops when <paramref name="aborted"/> fires (the caller went away).</summary>
+    public Func<TArgument, Task<TResult>> Of<TArgument, TResult>(Func<TArgument, Task<TResult>> read, CancellationToken aborted) =>
+        argument => ReadAsync(() => read(argument), aborted);
+
+    /// <summary><paramref name="read"/>, retried; stops when <paramref name="aborted"/> fires (the caller went away).</summary>
+    public Func<Task<TResult>> Of<TResult>(Func<Task<TResult>> read, CancellationToken aborted) => () => ReadAsync(read, aborted);
+
+    public async Task<TResult> ReadAsync<TResult>(Func<Task<TResult>> read, CancellationToken aborted)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        var pause = FirstPause;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read().WaitAsync(settings.AttemptTimeout, time, aborted);
+            }
+            catch (Exception error) when (IsClusterFailure(error) && time.GetElapsedTime(started) + pause < settings.RetryFor)
+            {
+                LogRetrying(logger, attempt, error.GetType().Name);
+            }
+            await Task.Delay(pause, time, aborted);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+        }
+    }
+
+    /// <summary>The call failed on its way, not in the grain: the gateway or the grain's silo is gone or unreachable, or the attempt ran out.</summary>
+    private static bool IsClusterFailure(Exception error) =>
+        error is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A read failed on its way through the cluster (attempt {Attempt}, {Error}); it is sent again.")]
+    private static partial void LogRetrying(ILogger logger, int attempt, string error);
+}

@@ -1,0 +1,85 @@
+using Newsstand.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Newsstand.Tests.Processes;
+
+/// <summary>
+/// Reads through a silo's death: two silo processes, Redis clustering, PostgreSQL and the web client; the silo
+/// holding the table indexes is killed with SIGKILL while readers page through the lists. Prints how long
+/// membership took to declare it dead, the longest read and the longest time no read was answered.
+/// </summary>
+[Collection(ProcessTestsDefinition.Name)]
+public sealed class ReadFailoverTests(ITestOutputHelper output)
+{
+    private const int Readers = 4;
+    private const int ReadsAfterDeath = 100;
+    private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(90);
+    // After the death is declared, the index moves: one activation (a grouped count) and a retry's pause.
+    private static readonly TimeSpan MovingAfterDeath = TimeSpan.FromSeconds(3);
+    // ProcessCluster's Orleans__Messaging__ResponseTimeout.
+    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+        ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+    };
+
+    [Fact]
+    public async Task NoReadWaitsLongerThanMembershipTakesToDeclareTheSiloDeadNorFails()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 2, environment: Settings);
+        await using var management = await ManagementClient.ConnectAsync(cluster);
+        using var http = new HttpClient { BaseAddress = cluster.ClientUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var (login, _) = await http.AddLoginAndVendorAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await http.AddAsync("vendor", Bodies.Vendor(Ids.Next(), login));
+        }
+        await management.ReplaceIdleActivationsAsync();
+        var load = new WriteLoad(http);
+
+        using var stop = new CancellationTokenSource(LoadBudget);
+        var running = Enumerable.Range(0, Readers).Select(_ => load.RunAsync(Reads(), stop.Token)).ToArray();
+        await load.When(answers => answers.Count(a => a.Acknowledged) >= 100).WaitAsync(LoadBudget);
+
+        var indexes = await management.PortsHostingAsync("TableIndexGrain", "");
+        // The indexes answer every list read; they stay on the silo that warmed them at its start.
+        var victim = cluster.Silos.First(silo => indexes.Contains(silo.SiloPort));
+        var survivor = cluster.Silos.Single(silo => silo != victim);
+        output.WriteLine($"Table indexes on silo ports {string.Join(", ", indexes)}; killing {victim.Name} (pid {victim.Host.Pid}).");
+
+        var killedAt = load.Clock.Elapsed;
+        victim.Host.Kill();
+        await survivor.Host.WaitForLineAsync(line => line.Contains("Evicting '", StringComparison.Ordinal)
+            && line.Contains($":{victim.SiloPort}:", StringComparison.Ordinal), LoadBudget);
+        var declaredDead = load.Clock.Elapsed - killedAt;
+        await load.When(answers => answers.Count(a => a.Acknowledged && a.Started > killedAt + declaredDead) >= ReadsAfterDeath).WaitAsync(LoadBudget);
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+
+        var reads = load.Answers.Where(a => a.Status != 0).ToArray();
+        var longest = reads.MaxBy(a => a.Ended - a.Started)!;
+        var answered = reads.Where(a => a.Acknowledged).Select(a => a.Ended).Order().ToArray();
+        // The longest stretch without an answered read that reaches past the kill.
+        var gap = answered.Zip(answered.Skip(1), (before, after) => (Before: before, After: after))
+            .Where(pair => pair.After > killedAt).Max(pair => pair.After - pair.Before);
+        output.WriteLine($"Declared dead {declaredDead.TotalSeconds:0.00} s after the kill; longest read {(longest.Ended - longest.Started).TotalSeconds:0.00} s "
+            + $"({longest.Request.Path}, started {(longest.Started - killedAt).TotalSeconds:+0.00;-0.00} s from the kill); longest time without an answered read "
+            + $"{gap.TotalSeconds:0.00} s; reads: {load.StatusCounts()}.");
+
+        Assert.All(reads, read => Assert.True(read.Acknowledged, $"{read.Request.Path}: {read.Status} {read.Problem}"));
+        Assert.True(longest.Ended - longest.Started < ResponseTimeout, "A read waited out the response timeout.");
+        Assert.True(gap <= declaredDead + MovingAfterDeath, $"Reads stopped for {gap.TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
+    }
+
+    private static IEnumerable<WriteLoad.Planned> Reads()
+    {
+        while (true)
+        {
+            yield return WriteLoad.Planned.Get("/ch08/vendor/list?limit=10", "read");
+            yield return WriteLoad.Planned.Get("/ch08/login/list/all?limit=5&offset=1", "read");
+            yield return WriteLoad.Planned.Get("/ch08/publication/list", "read");
+        }
+    }
+}
