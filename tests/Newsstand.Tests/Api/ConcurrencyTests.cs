@@ -7,8 +7,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>Many requests racing for one id or one username through the HTTP API: one wins, the others get 409, nothing else.</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class ConcurrencyTests(ClusterFixture fixture)
+/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+public abstract class ConcurrencyTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -93,4 +93,12 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
 
     private static string Describe(HttpStatusCode[] statuses) =>
         string.Join(", ", statuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : ConcurrencyTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : ConcurrencyTests(fixture);
 }
