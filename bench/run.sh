@@ -28,6 +28,10 @@ if [ "${1:-}" = flood ]; then
   shift
   exec /usr/bin/python3 flood.py "$@"
 fi
+if [ "${1:-}" = readpath ]; then
+  shift
+  exec /usr/bin/python3 readpath.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"
