@@ -122,8 +122,8 @@ def parse_hey(text):
     return out
 
 
-def wrk_light(base, seconds, connections=16):
-    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"{base}/ch08/vendor/list"],
+def wrk_light(base, seconds, connections=16, query=""):
+    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"{base}/ch08/vendor/list{query}"],
                           check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
     return parse_wrk(text)
 

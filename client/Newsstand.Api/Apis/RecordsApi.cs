@@ -39,8 +39,8 @@ internal static class RecordsApi
 
     /// <summary>A list route of the original API: the table ordered by id, streamed, with optional limit and offset.</summary>
     public static RouteHandlerBuilder MapList<TRecord>(this IEndpointRouteBuilder group, string path) where TRecord : ITableRecord =>
-        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, IGrainFactory grains) =>
-                new StreamedListResult(grains.TableIndex<TRecord>().ReadJsonAsync, query.Page))
+        group.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (PageQuery query, WholeListReads reads) =>
+                new StreamedListResult(reads.ReadJsonAsync<TRecord>, query.Page))
             .Produces<TRecord[]>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
             .WithSummary($"{TableSchema.NameOf<TRecord>()} records ordered by id; optional limit and offset.");
