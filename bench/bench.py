@@ -209,10 +209,10 @@ def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True,
     return client_web, [silo.pid, client.pid]
 
 
-def start_cohosted(services, data_dir, silo_env, ports, root=ROOT):
+def start_cohosted(services, data_dir, silo_env, ports, root=ROOT, name="cohosted"):
     """Starts one silo serving the API itself (the co-hosted form) from the Release build under root."""
     web = f"http://127.0.0.1:{ports['web']}"
-    silo = services.start("cohosted", ["./Newsstand.Silo"], os.path.join(root, "silo", "Newsstand.Silo", "bin", "Release", "net10.0"), {
+    silo = services.start(name, ["./Newsstand.Silo"], os.path.join(root, "silo", "Newsstand.Silo", "bin", "Release", "net10.0"), {
         "Urls": web, "Orleans__SiloPort": str(ports["silo"]), "Orleans__GatewayPort": str(ports["gateway"]),
         "Database__DataDirectory": data_dir, "Silo__ServeApi": "true", **BENCH_CLIENT_ENV, **silo_env})
     wait_ready(f"{web}/health/ready", 120, silo)

@@ -32,6 +32,7 @@ import bench  # noqa: E402
 PORTS = {
     "separate": {"client": 9500, "silo_web": 9510, "silo": 9520, "gateway": 9530},
     "cohosted": {"web": 9540, "silo": 9541, "gateway": 9542},
+    "cohosted-b": {"web": 9570, "silo": 9571, "gateway": 9572},
     "bare": 9550,
     "original": 9560,
 }
@@ -78,6 +79,8 @@ def main():
     parser.add_argument("--no-mixed", action="store_true")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="both forms' silo (A/B)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="the web client, and the co-hosted silo (A/B)")
+    parser.add_argument("--cohosted-b-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="also run a second co-hosted silo (cohosted-b) with this environment: an A/B in the same run")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     silo_env = dict(e.split("=", 1) for e in args.silo_env)
@@ -97,6 +100,12 @@ def main():
             targets.append(("separate", base, {"silo": pids[0], "client": pids[1]}))
             base, pids = bench.start_cohosted(services, cohosted_dir, {**silo_env, **client_env}, ports=PORTS["cohosted"])
             targets.append(("cohosted", base, {"silo": pids[0]}))
+            if args.cohosted_b_env:
+                b_dir = os.path.join(work, "cohosted-b")
+                os.makedirs(b_dir)
+                b_env = {**silo_env, **client_env, **dict(e.split("=", 1) for e in args.cohosted_b_env)}
+                base, pids = bench.start_cohosted(services, b_dir, b_env, ports=PORTS["cohosted-b"], name="cohosted-b")
+                targets.append(("cohosted-b", base, {"silo": pids[0]}))
             for name, base, _ in targets:
                 print(f"{name}: {base}, {bench.ensure_vendors(base)} vendors", flush=True)
             # The ceiling answers with exactly the bytes our service answers.

@@ -5,7 +5,7 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>The OpenAPI document names the product, states the text limits the service enforces, and is served at both usual paths.</summary>
-/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
 public abstract class OpenApiDocumentTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;

@@ -6,7 +6,7 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>New passwords: 8 to 128 characters, not only whitespace, not the username (ignoring case).</summary>
-/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
 public abstract class PasswordPolicyTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;

@@ -7,7 +7,7 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>Text that is not Unicode, or that a database cannot hold, is refused at the edge naming the field.</summary>
-/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
 public abstract class TextInputTests(IApiFixture fixture)
 {
     // One chain of valid references for all cases (tests of a class run one at a time).

@@ -9,7 +9,7 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>Bad input on the workload routes: a problem naming what is wrong, never a 500, and nothing started or stored.</summary>
-/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
 public abstract class WorkloadBadInputTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;

@@ -6,7 +6,7 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>The request/response workloads through the real web client: the gather, the billing pipeline, the encrypted profiles, the dated filter.</summary>
-/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
 public abstract class WorkloadRoutesTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
