@@ -28,6 +28,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
+from throughput import cpu_seconds  # noqa: E402  (CPU seconds of a process, from /proc)
 
 PORTS = {
     "separate": {"client": 9500, "silo_web": 9510, "silo": 9520, "gateway": 9530},
@@ -37,13 +38,6 @@ PORTS = {
     "original": 9560,
 }
 BARE = os.path.join(bench.ROOT, "bench", "BareKestrel")
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def start_bare(services, body_file):
