@@ -34,6 +34,8 @@ PORTS = {
     "separate": {"client": 9500, "silo_web": 9510, "silo": 9520, "gateway": 9530},
     "cohosted": {"web": 9540, "silo": 9541, "gateway": 9542},
     "cohosted-b": {"web": 9570, "silo": 9571, "gateway": 9572},
+    "separate-before": {"client": 9580, "silo_web": 9581, "silo": 9582, "gateway": 9583},
+    "cohosted-before": {"web": 9590, "silo": 9591, "gateway": 9592},
     "bare": 9550,
     "original": 9560,
 }
@@ -76,6 +78,9 @@ def main():
     parser.add_argument("--cohosted-b-env", action="append", default=[], metavar="KEY=VALUE",
                         help="also run a second co-hosted silo (cohosted-b) with this environment: an A/B in the same run")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--before-root", metavar="DIR",
+                        help="also run both forms from the Release build under DIR (separate-before, cohosted-before): an A/B of a code change in the same run")
+    parser.add_argument("--no-page", action="store_true", help="leave out the +page rows")
     args = parser.parse_args()
     silo_env = dict(e.split("=", 1) for e in args.silo_env)
     client_env = dict(e.split("=", 1) for e in args.client_env)
@@ -100,6 +105,18 @@ def main():
                 b_env = {**silo_env, **client_env, **dict(e.split("=", 1) for e in args.cohosted_b_env)}
                 base, pids = bench.start_cohosted(services, b_dir, b_env, ports=PORTS["cohosted-b"], name="cohosted-b")
                 targets.append(("cohosted-b", base, {"silo": pids[0]}))
+            if args.before_root:
+                for form in ("separate", "cohosted"):
+                    before_dir = os.path.join(work, f"{form}-before")
+                    os.makedirs(before_dir)
+                    if form == "separate":
+                        base, pids = bench.start_ours(services, before_dir, silo_env, client_env, ports=PORTS["separate-before"],
+                                                      build=False, root=args.before_root)
+                        targets.append(("separate-before", base, {"silo": pids[0], "client": pids[1]}))
+                    else:
+                        base, pids = bench.start_cohosted(services, before_dir, {**silo_env, **client_env}, ports=PORTS["cohosted-before"],
+                                                          root=args.before_root, name="cohosted-before")
+                        targets.append(("cohosted-before", base, {"silo": pids[0]}))
             for name, base, _ in targets:
                 print(f"{name}: {base}, {bench.ensure_vendors(base)} vendors", flush=True)
             # The ceiling answers with exactly the bytes our service answers.
@@ -115,7 +132,7 @@ def main():
                 bench.wrk_light(base, 3)  # warm-up (tiered JIT)
             rows = [(name, base, pids, "") for name, base, pids in targets]
             for name, base, pids in targets:
-                if name in ("cohosted", "separate"):
+                if name in ("cohosted", "separate") and not args.no_page:
                     rows.insert(rows.index((name, base, pids, "")) + 1, (f"{name}+page", base, pids, "?limit=1000"))
 
             light = {name: [] for name, _, _, _ in rows}
