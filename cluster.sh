@@ -8,7 +8,16 @@
 # (8100, health) and dashboard admin port NSMS_DASHBOARD_PORT+i (8110); Redis NSMS_REDIS_PORT (6379),
 # PostgreSQL NSMS_PG_PORT (55433). NSMS_SILOS sets the number of silos (3). A silo that exits is reported
 # and the others keep serving; the web client, Redis or the last silo exiting stops everything.
+#
+# ./cluster.sh --cohosted: the co-hosted form, no web client; every silo serves the API itself
+# (Silo__ServeApi=true) on its web port NSMS_SILO_WEB_PORT+i, next to its health endpoints.
 set -euo pipefail
+cohosted=""
+case "${1:-}" in
+  --cohosted) cohosted=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--cohosted]" >&2; exit 64 ;;
+esac
 root="$(cd "$(dirname "$0")" && pwd)"
 cd "$root"
 source scripts/services.sh
@@ -62,6 +71,7 @@ export Database__Postgres="$POSTGRES_URL"
 export Database__DataDirectory="${Database__DataDirectory:-$root/data}"
 mkdir -p "$Database__DataDirectory"
 bootstrap_admin "$Database__DataDirectory"
+[ -n "$cohosted" ] && export Silo__ServeApi=true
 
 wait_ready() { # URL PID NAME
   for _ in $(seq 1 240); do
@@ -86,13 +96,19 @@ for i in $(seq 1 $((silos - 1))); do
   wait_ready "http://127.0.0.1:$((web_port + i))/health/ready" "${pids[$i]}" "silo-$((i + 1))"
 done
 
-(cd client/Newsstand.Client/bin/Release/net10.0 && Urls="http://127.0.0.1:$client_port" exec ./Newsstand.Client) >"$logs/client.log" 2>&1 &
-client=$!
-wait_ready "http://127.0.0.1:$client_port/health/ready" "$client" client
+if [ -z "$cohosted" ]; then
+  (cd client/Newsstand.Client/bin/Release/net10.0 && Urls="http://127.0.0.1:$client_port" exec ./Newsstand.Client) >"$logs/client.log" 2>&1 &
+  client=$!
+  wait_ready "http://127.0.0.1:$client_port/health/ready" "$client" client
+  api="http://127.0.0.1:$client_port/ch08/...   (docs: http://127.0.0.1:$client_port/docs)"
+else
+  api="co-hosted, every silo serves it:"
+  for i in $(seq 0 $((silos - 1))); do api="$api http://127.0.0.1:$((web_port + i))/ch08/..."; done
+fi
 
 cat <<INFO
 NSMS cluster is up: $silos silos (Redis clustering on 127.0.0.1:$redis_port), PostgreSQL on 127.0.0.1:$pg_port.
-  API            http://127.0.0.1:$client_port/ch08/...   (docs: http://127.0.0.1:$client_port/docs)
+  API            $api
   dashboard      http://127.0.0.1:$dashboard_port/dashboard   user $Dashboard__Username, password $Dashboard__Password
                  (every silo serves it: ports $dashboard_port-$((dashboard_port + silos - 1)))
   silo health    http://127.0.0.1:$web_port/health/ready ... http://127.0.0.1:$((web_port + silos - 1))/health/ready
@@ -105,7 +121,7 @@ echo "Press Ctrl+C to stop."
 
 # Watch every process we started. A silo that exits is reported and the others go on serving (they take
 # over its grains); the web client or Redis exiting, or the last silo, ends the run.
-watched=("${pids[@]}" "$client" "$REDIS_PID")
+watched=("${pids[@]}" $client "$REDIS_PID")
 while :; do
   code=0
   exited=""

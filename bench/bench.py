@@ -32,7 +32,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 LUA = os.path.join(ROOT, "bench", "login_add.lua")
 SEED = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers", "fastapi_seed"))
 VENDORS = 50
-# Every load generator sends from 127.0.0.1: lift the per-address limit on login/add, which would
+# The one place for how the bench configures whichever host serves our API (the web client, or a co-hosted
+# silo). Every load generator sends from 127.0.0.1: lift the per-address limit on login/add, which would
 # otherwise turn most of the heavy scenario into 429s (the limit guards against abuse, not load).
 BENCH_CLIENT_ENV = {"AbuseLimits__AddPerAddress__Permits": "1000000"}
 SETTLE_SECONDS = 4
@@ -121,8 +122,8 @@ def parse_hey(text):
     return out
 
 
-def wrk_light(base, seconds, connections=16):
-    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"{base}/ch08/vendor/list"],
+def wrk_light(base, seconds, connections=16, query=""):
+    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"{base}/ch08/vendor/list{query}"],
                           check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
     return parse_wrk(text)
 
@@ -208,11 +209,21 @@ def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True,
     return client_web, [silo.pid, client.pid]
 
 
-def start_seed(services):
-    proc = services.start("fastapi", ["/usr/bin/python3", "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", "8001",
+def start_cohosted(services, data_dir, silo_env, ports, root=ROOT, name="cohosted"):
+    """Starts one silo serving the API itself (the co-hosted form) from the Release build under root."""
+    web = f"http://127.0.0.1:{ports['web']}"
+    silo = services.start(name, ["./Newsstand.Silo"], os.path.join(root, "silo", "Newsstand.Silo", "bin", "Release", "net10.0"), {
+        "Urls": web, "Orleans__SiloPort": str(ports["silo"]), "Orleans__GatewayPort": str(ports["gateway"]),
+        "Database__DataDirectory": data_dir, "Silo__ServeApi": "true", **BENCH_CLIENT_ENV, **silo_env})
+    wait_ready(f"{web}/health/ready", 120, silo)
+    return web, [silo.pid]
+
+
+def start_seed(services, port=8001):
+    proc = services.start("fastapi", ["/usr/bin/python3", "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port),
                                       "--log-level", "warning"], SEED, {})
-    wait_ready("http://127.0.0.1:8001/ch08/vendor/list", 60, proc)
-    return "http://127.0.0.1:8001", [proc.pid]
+    wait_ready(f"http://127.0.0.1:{port}/ch08/vendor/list", 60, proc)
+    return f"http://127.0.0.1:{port}", [proc.pid]
 
 
 # ---------------------------------------------------------------- report

@@ -21,7 +21,19 @@ import throughput  # noqa: E402
 SCENARIOS = {
     "inserts": (throughput.ADD_LUA, "/ch08/vendor/add", 400_000_000, ()),
     "sends": (throughput.SEND_LUA, "/ch08/messenger/kafka/send", 40_000_000, ("10000000",)),
+    # The read path of issue 19: GET /ch08/vendor/list with 50 vendors, as bench/readpath.py measures it.
+    "light": (None, "/ch08/vendor/list", 0, ()),
 }
+
+
+def load(name, base, seconds):
+    """One scenario's load for seconds; its rate of successful requests."""
+    lua, path, first, extra = SCENARIOS[name]
+    if lua is None:
+        result = bench.wrk_light(base, seconds)
+        return result["rps"]
+    result = throughput.wrk(lua, base, path, seconds, first, extra)
+    return result["ok"] / result["seconds"]
 
 
 # W^X double mapping hides JIT-compiled code from perf (memfd:doublemapper); off while profiling.
@@ -49,6 +61,7 @@ def main():
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--build-root", default=bench.ROOT, help="profile the Release build of another checkout")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--cohosted", action="store_true", help="one silo serving the API itself instead of silo + web client")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     ports = {"client": args.port_base, "silo_web": args.port_base + 10, "silo": args.port_base + 20, "gateway": args.port_base + 30}
@@ -56,22 +69,32 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nsms-profile-") as data_dir:
         try:
             silo_env = {**PERF_MAP, **dict(e.split("=", 1) for e in args.silo_env)}
-            base, pids = bench.start_ours(services, data_dir, silo_env, PERF_MAP, ports=ports, build=False, root=args.build_root)
+            if args.cohosted:
+                cohosted_ports = {"web": args.port_base, "silo": args.port_base + 20, "gateway": args.port_base + 30}
+                base, pids = bench.start_cohosted(services, data_dir, silo_env, cohosted_ports, root=args.build_root)
+                processes = ("silo",)
+            else:
+                base, pids = bench.start_ours(services, data_dir, silo_env, PERF_MAP, ports=ports, build=False, root=args.build_root)
+                processes = ("silo", "client")
             for path, body in (("login", {"id": 1, "username": "profile-owner", "password": "profile-bench-password", "user_type": 1}),
                                ("vendor", {"id": 1, "rep_firstname": "Rep", "rep_lastname": "Vendor", "rep_id": "R1",
                                            "rep_date_employed": "2022-01-01", "account_name": "Acct1", "account_number": "0001",
                                            "date_consigned": "2022-02-01", "login_id": 1})):
                 assert bench.request("POST", f"{base}/ch08/{path}/add", body)[0] == 200
-            for i, name in enumerate(args.scenario or sorted(SCENARIOS)):
+            print(f"{bench.ensure_vendors(base)} vendors", flush=True)
+            for name in args.scenario or sorted(SCENARIOS):
                 lua, path, first, extra = SCENARIOS[name]
-                throughput.wrk(lua, base, path, args.warmup, first + 5_000_000, extra)
-                files = [os.path.join(args.out, f"{name}-{process}.perf") for process in ("silo", "client")]
+                if lua is not None:
+                    throughput.wrk(lua, base, path, args.warmup, first + 5_000_000, extra)
+                else:
+                    bench.wrk_light(base, args.warmup)
+                files = [os.path.join(args.out, f"{name}-{process}.perf") for process in processes]
                 tracers = [trace(pid, f, args.seconds) for pid, f in zip(pids, files)]
-                result = throughput.wrk(lua, base, path, args.seconds + 2, first, extra)
+                rate = load(name, base, args.seconds + 2)
                 for tracer in tracers:
                     tracer.wait(120)
-                print(f"== {name}: {result['ok'] / result['seconds']:,.0f}/s while traced", flush=True)
-                for process, f in zip(("silo", "client"), files):
+                print(f"== {name}: {rate:,.0f}/s while traced", flush=True)
+                for process, f in zip(processes, files):
                     for inclusive in (False, True):
                         print(f"-- {name} {process} ({'with callees' if inclusive else 'self'})\n{report(f, args.top, inclusive)}", flush=True)
         finally:

@@ -32,6 +32,10 @@ if [ "${1:-}" = deep ]; then
   shift
   exec /usr/bin/python3 deep.py "$@"
 fi
+if [ "${1:-}" = readpath ]; then
+  shift
+  exec /usr/bin/python3 readpath.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"

@@ -48,7 +48,8 @@ internal static class RecordsApi
 
     /// <summary>
     /// A list route of the original API: the table ordered by id, streamed, with optional limit and offset, tagged with
-    /// the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304), its reads retried through a silo's death;
+    /// the table's version (<c>ETag</c>, <c>If-None-Match</c> answered 304), its reads retried through a silo's death
+    /// (whole lists asked together share one read, <see cref="WholeListReads"/>);
     /// and its <c>HEAD</c> (the same headers, no body), a separate operation so that each has its own name and answers.
     /// </summary>
     /// <returns>Both operations, so that an access policy applies to the pair.</returns>
@@ -71,12 +72,9 @@ internal static class RecordsApi
 
         return new EndpointPair(get, head);
 
-        static StreamedListResult List(PageQuery query, IGrainFactory grains, RetriedReads reads, HttpContext http)
-        {
-            var index = grains.TableIndex<TRecord>();
-            return new StreamedListResult(reads.Of<ListRead, ListSlice>(index.ReadJsonAsync, http.RequestAborted), query.Page,
-                reads.Of(index.VersionAsync, http.RequestAborted));
-        }
+        static StreamedListResult List(PageQuery query, WholeListReads lists, RetriedReads reads, HttpContext http) =>
+            new(reads.Of<ListRead, ListSlice>(lists.ReadJsonAsync<TRecord>, http.RequestAborted), query.Page,
+                reads.Of(lists.VersionAsync<TRecord>, http.RequestAborted));
     }
 
     /// <summary>An add route of the original API: the record committed by the owner of its id, answered as stored.</summary>

@@ -21,6 +21,7 @@ public static class ApiHostingExtensions
     public static WebApplicationBuilder AddNewsstandApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OwnerReferences>();
+        builder.Services.AddSingleton<WholeListReads>();
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

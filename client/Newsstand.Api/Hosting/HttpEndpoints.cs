@@ -11,7 +11,7 @@ namespace Newsstand.Api.Hosting;
 /// set here replace the <c>Urls</c> setting in Kestrel, so the URLs are bound here too, as before (HTTP/1.1, and HTTP/2 on an https URL); Kestrel then logs once
 /// that it is "overriding" the URLs, which it is not: they are among the endpoints.
 /// </summary>
-internal static class HttpEndpoints
+public static class HttpEndpoints
 {
     public static WebApplicationBuilder AddHttpEndpoints(this WebApplicationBuilder builder)
     {

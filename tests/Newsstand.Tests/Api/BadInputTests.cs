@@ -5,8 +5,8 @@ using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;
 
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class BadInputTests(ClusterFixture fixture)
+/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+public abstract class BadInputTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -143,4 +143,12 @@ public sealed class BadInputTests(ClusterFixture fixture)
         Assert.Equal(expected, response.StatusCode);
         await Bodies.ProblemAsync(response);
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : BadInputTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : BadInputTests(fixture);
 }

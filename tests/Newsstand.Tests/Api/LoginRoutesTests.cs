@@ -5,8 +5,8 @@ using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;
 
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class LoginRoutesTests(ClusterFixture fixture)
+/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+public abstract class LoginRoutesTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -153,4 +153,12 @@ public sealed class LoginRoutesTests(ClusterFixture fixture)
         var row = logins.Single(l => (int)l!["id"]! == id)!.AsObject();
         Assert.Equal(["id", "username", "user_type"], row.Select(p => p.Key));
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : LoginRoutesTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : LoginRoutesTests(fixture);
 }

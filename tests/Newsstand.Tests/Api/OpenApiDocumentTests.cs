@@ -5,8 +5,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>The OpenAPI document names the product, states the text limits the service enforces, and is served at both usual paths.</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class OpenApiDocumentTests(ClusterFixture fixture)
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
+public abstract class OpenApiDocumentTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -43,4 +43,12 @@ public sealed class OpenApiDocumentTests(ClusterFixture fixture)
         var reference = (string?)schema["$ref"];
         return reference is null ? schema : document["components"]!["schemas"]![reference.Split('/')[^1]]!;
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : OpenApiDocumentTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : OpenApiDocumentTests(fixture);
 }

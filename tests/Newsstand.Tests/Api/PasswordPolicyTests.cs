@@ -6,8 +6,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>New passwords: 8 to 128 characters, not only whitespace, not the username (ignoring case).</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class PasswordPolicyTests(ClusterFixture fixture)
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
+public abstract class PasswordPolicyTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -88,4 +88,12 @@ public sealed class PasswordPolicyTests(ClusterFixture fixture)
         Assert.Equal(answers[0], answers[1]);
         Assert.Equal(answers[0], answers[2]);
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : PasswordPolicyTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : PasswordPolicyTests(fixture);
 }

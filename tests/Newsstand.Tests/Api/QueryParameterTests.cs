@@ -4,8 +4,8 @@ using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;
 
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class QueryParameterTests(ClusterFixture fixture)
+/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+public abstract class QueryParameterTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -89,4 +89,12 @@ public sealed class QueryParameterTests(ClusterFixture fixture)
         (paths[path]?[method]?["parameters"] as JsonArray ?? [])
             .Where(p => (string?)p!["in"] == "query")
             .ToDictionary(p => (string)p!["name"]!, p => p!);
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : QueryParameterTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : QueryParameterTests(fixture);
 }

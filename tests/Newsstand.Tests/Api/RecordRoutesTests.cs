@@ -4,8 +4,8 @@ using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;
 
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class RecordRoutesTests(ClusterFixture fixture)
+/// <summary>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</summary>
+public abstract class RecordRoutesTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -151,4 +151,12 @@ public sealed class RecordRoutesTests(ClusterFixture fixture)
     }
 
     private static string Entity(string table) => char.ToUpperInvariant(table[0]) + table[1..] + "Record";
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : RecordRoutesTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : RecordRoutesTests(fixture);
 }

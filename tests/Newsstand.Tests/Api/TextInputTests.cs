@@ -7,8 +7,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>Text that is not Unicode, or that a database cannot hold, is refused at the edge naming the field.</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class TextInputTests(ClusterFixture fixture)
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
+public abstract class TextInputTests(IApiFixture fixture)
 {
     // One chain of valid references for all cases (tests of a class run one at a time).
     private static Task<Chain>? _sharedChain;
@@ -177,4 +177,12 @@ public sealed class TextInputTests(ClusterFixture fixture)
         "sales" => Bodies.Sales(id, chain.Publication),
         _ => Bodies.Subscription(id, chain.Customer),
     };
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : TextInputTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : TextInputTests(fixture);
 }

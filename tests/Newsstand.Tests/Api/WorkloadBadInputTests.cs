@@ -9,8 +9,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>Bad input on the workload routes: a problem naming what is wrong, never a 500, and nothing started or stored.</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class WorkloadBadInputTests(ClusterFixture fixture)
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
+public abstract class WorkloadBadInputTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -127,4 +127,12 @@ public sealed class WorkloadBadInputTests(ClusterFixture fixture)
         await using var db = fixture.OpenDatabase();
         return await db.Set<BillingJobEntity>().CountAsync();
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : WorkloadBadInputTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : WorkloadBadInputTests(fixture);
 }

@@ -6,8 +6,8 @@ using Newsstand.Tests.Infrastructure;
 namespace Newsstand.Tests.Api;
 
 /// <summary>The request/response workloads through the real web client: the gather, the billing pipeline, the encrypted profiles, the dated filter.</summary>
-[Collection(SqliteClusterDefinition.Name)]
-public sealed class WorkloadRoutesTests(ClusterFixture fixture)
+/// <remarks>Runs against both forms of the service: <see cref="Separate"/> and <see cref="CoHosted"/>.</remarks>
+public abstract class WorkloadRoutesTests(IApiFixture fixture)
 {
     private readonly HttpClient _http = fixture.Http;
 
@@ -173,4 +173,12 @@ public sealed class WorkloadRoutesTests(ClusterFixture fixture)
         Assert.True(response.IsSuccessStatusCode, $"{path} answered {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();
     }
+
+    /// <summary>The API served by the separate web client, over the silo's gateway.</summary>
+    [Collection(SqliteClusterDefinition.Name)]
+    public sealed class Separate(ClusterFixture fixture) : WorkloadRoutesTests(fixture);
+
+    /// <summary>The API served by the silo itself.</summary>
+    [Collection(CoHostedDefinition.Name)]
+    public sealed class CoHosted(CoHostedFixture fixture) : WorkloadRoutesTests(fixture);
 }

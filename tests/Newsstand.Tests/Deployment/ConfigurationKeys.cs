@@ -29,6 +29,7 @@ internal static class ConfigurationKeys
         (SiloHosting.DashboardAccessOptions.SectionName, typeof(SiloHosting.DashboardAccessOptions)),
         (ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions)),
         (SiloHosting.ProfileKeyOptions.SectionName, typeof(SiloHosting.ProfileKeyOptions)),
+        (SiloHosting.ServedApiOptions.SectionName, typeof(SiloHosting.ServedApiOptions)),
         (DatabaseOptions.SectionName, typeof(DatabaseOptions)),
         (HashingOptions.SectionName, typeof(HashingOptions)));
 

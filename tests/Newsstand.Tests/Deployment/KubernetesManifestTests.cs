@@ -19,6 +19,9 @@ public sealed partial class KubernetesManifestTests
     private const string Silo = "nsms-silo";
     private const string Client = "nsms-client";
 
+    /// <summary>Prod in the co-hosted form: the silos serve the API, there is no web client Deployment.</summary>
+    private const string CoHosted = "cohosted";
+
     public static TheoryData<string> Overlays()
     {
         var overlays = new TheoryData<string>();
@@ -30,8 +33,8 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void ThereAreDevAndProdOverlays() =>
-        Assert.Equal(["dev", "prod"], Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Select(Path.GetFileName).Order());
+    public void ThereAreDevProdAndCoHostedOverlays() =>
+        Assert.Equal([CoHosted, "dev", "prod"], Directory.GetDirectories(RenderedOverlay.OverlaysFolder).Select(Path.GetFileName).Order());
 
     [Theory, MemberData(nameof(Overlays))]
     public async Task TheOverlayHoldsEveryPartOfTheDeployment(string overlay)
@@ -40,11 +43,25 @@ public sealed partial class KubernetesManifestTests
 
         Assert.Equal(3, rendered.Deployment(Silo).Spec.Replicas);
         Assert.Single(rendered.All<V1PodDisruptionBudget>(), pdb => pdb.Metadata.Name == Silo);
-        var autoscaler = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
-        Assert.Equal(("Deployment", Client), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
-        Assert.Contains(rendered.All<V1Service>(), service => service.Metadata.Name == Client);
+        var api = Assert.Single(rendered.All<V1Service>(), service => service.Metadata.Name == Client);
+        var ingress = Assert.Single(rendered.All<V1Ingress>());
+        Assert.Equal(Client, ingress.Spec.Rules.Single().Http.Paths.Single().Backend.Service.Name);
+        if (overlay == CoHosted)
+        {
+            // The API's Service (behind the Ingress) sends requests to the silos, which serve the API themselves.
+            Assert.DoesNotContain(rendered.All<V1Deployment>(), deployment => deployment.Metadata.Name == Client);
+            Assert.Empty(rendered.All<V2HorizontalPodAutoscaler>());
+            Assert.Equal(Silo, api.Spec.Selector["app.kubernetes.io/name"]);
+            Assert.Equal("true", rendered.Environment(rendered.Container(Silo))["Silo__ServeApi"].Value);
+        }
+        else
+        {
+            var autoscaler = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
+            Assert.Equal(("Deployment", Client), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
+            Assert.Equal(Client, api.Spec.Selector["app.kubernetes.io/name"]);
+            Assert.DoesNotContain("Silo__ServeApi", rendered.Environment(rendered.Container(Silo)).Keys);
+        }
         Assert.Contains(rendered.All<V1StatefulSet>(), set => set.Metadata.Name == "nsms-redis");
-        Assert.Single(rendered.All<V1Ingress>());
         Assert.Contains(rendered.All<V1NetworkPolicy>(), policy => policy.Spec.PodSelector.MatchLabels?["app.kubernetes.io/name"] == Silo);
         if (overlay == "dev")
         {
@@ -107,9 +124,12 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(int.Parse(siloEnvironment["Orleans__GatewayPort"].Value, CultureInfo.InvariantCulture), PortNamed(silo, "gateway"));
         AssertProbes(silo, Newsstand.Hosting.HealthExtensions.LivePath, Newsstand.Hosting.HealthExtensions.ReadyPath);
 
-        var client = rendered.Container(Client);
-        Assert.Equal(PortOfUrl(rendered.Environment(client)["Urls"].Value), PortNamed(client, "http"));
-        AssertProbes(client, Newsstand.Hosting.HealthExtensions.LivePath, Newsstand.Hosting.HealthExtensions.ReadyPath);
+        if (overlay != CoHosted)
+        {
+            var client = rendered.Container(Client);
+            Assert.Equal(PortOfUrl(rendered.Environment(client)["Urls"].Value), PortNamed(client, "http"));
+            AssertProbes(client, Newsstand.Hosting.HealthExtensions.LivePath, Newsstand.Hosting.HealthExtensions.ReadyPath);
+        }
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -117,7 +137,7 @@ public sealed partial class KubernetesManifestTests
     {
         var rendered = await RenderedOverlay.RenderAsync(overlay);
 
-        foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) })
+        foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) }.Where(d => Has(rendered, d.Item1)))
         {
             var container = rendered.Container(deployment);
             var helpers = (container.Env ?? []).Where(e => e.Value is null).Select(e => e.Name)
@@ -134,7 +154,6 @@ public sealed partial class KubernetesManifestTests
     {
         var rendered = await RenderedOverlay.RenderAsync(overlay);
         var silo = Configuration(rendered.Environment(rendered.Container(Silo)));
-        var client = Configuration(rendered.Environment(rendered.Container(Client)));
 
         // The silo's own start-up validation, on exactly what the pod would see.
         var cluster = Settings.Read<SiloHosting.SiloClusterOptions>(silo, SiloHosting.SiloClusterOptions.SectionName);
@@ -145,8 +164,13 @@ public sealed partial class KubernetesManifestTests
         var dashboard = Settings.Read<SiloHosting.DashboardAccessOptions>(silo, SiloHosting.DashboardAccessOptions.SectionName);
         Assert.NotNull(dashboard.AdminPort);
 
-        var clientCluster = Settings.Read<ClusterClientOptions>(client, ClusterClientOptions.SectionName);
-        Assert.Equal((cluster.ClusterId, cluster.ServiceId, cluster.RedisClustering), (clientCluster.ClusterId, clientCluster.ServiceId, clientCluster.RedisClustering));
+        Assert.Equal(overlay == CoHosted, Settings.Read<SiloHosting.ServedApiOptions>(silo, SiloHosting.ServedApiOptions.SectionName).ServeApi);
+        if (Has(rendered, Client))
+        {
+            var client = Configuration(rendered.Environment(rendered.Container(Client)));
+            var clientCluster = Settings.Read<ClusterClientOptions>(client, ClusterClientOptions.SectionName);
+            Assert.Equal((cluster.ClusterId, cluster.ServiceId, cluster.RedisClustering), (clientCluster.ClusterId, clientCluster.ServiceId, clientCluster.RedisClustering));
+        }
 
         var labels = rendered.Deployment(Silo).Spec.Template.Metadata.Labels;
         Assert.Equal((cluster.ServiceId, cluster.ClusterId), (labels["orleans/serviceId"], labels["orleans/clusterId"]));
@@ -160,7 +184,7 @@ public sealed partial class KubernetesManifestTests
     public async Task SecretsComeFromSecretsAndShutdownFitsTheGracePeriod(string overlay)
     {
         var rendered = await RenderedOverlay.RenderAsync(overlay);
-        foreach (var deployment in new[] { Silo, Client })
+        foreach (var deployment in new[] { Silo, Client }.Where(name => Has(rendered, name)))
         {
             var environment = rendered.Environment(rendered.Container(deployment));
             foreach (var (name, value) in environment.Where(e => SecretName().IsMatch(e.Key) || e.Key == "Database__Postgres"))
@@ -237,6 +261,8 @@ public sealed partial class KubernetesManifestTests
             Assert.Equal(http, PortNumber(container, probe.HttpGet.Port.Value));
         }
     }
+
+    private static bool Has(RenderedOverlay rendered, string deployment) => rendered.All<V1Deployment>().Any(d => d.Metadata.Name == deployment);
 
     private static IConfiguration Configuration(Dictionary<string, EnvironmentValue> environment) =>
         new ConfigurationBuilder().AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(ConfigurationKeys.KeyOf(e.Key), (string?)e.Value.Value))).Build();

@@ -6,7 +6,7 @@ namespace Newsstand.Tests.Infrastructure;
 /// One silo on a fresh SQLite file plus the real web client, connected to the silo's gateway over TCP:
 /// API tests go through the whole pipeline, grain tests use the same cluster.
 /// </summary>
-public sealed class ClusterFixture : NewsstandClusterFixture
+public sealed class ClusterFixture : NewsstandClusterFixture, IApiFixture
 {
     private Task<KestrelWebClient>? _edge;
 
@@ -34,7 +34,7 @@ public sealed class ClusterFixture : NewsstandClusterFixture
     /// Generous abuse limits for the shared in-process client: its requests all come from one (absent)
     /// address, and tests other than the abuse tests must never meet a limit.
     /// </summary>
-    private static readonly (string Key, string Value)[] UnlimitedAbuse =
+    internal static readonly (string Key, string Value)[] UnlimitedAbuse =
         [.. new[] { "VerifyPerUsername", "VerifyPerAddress", "AddPerUsername", "AddPerAddress" }.Select(limit => ($"AbuseLimits:{limit}:Permits", "1000000"))];
 
     public static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
@@ -42,6 +42,8 @@ public sealed class ClusterFixture : NewsstandClusterFixture
     public HttpClient Http { get; private set; } = null!;
 
     internal HashingLane Lane => SiloService<HashingLane>();
+
+    Newsstand.Data.NewsstandDbContext IApiFixture.OpenDatabase() => OpenDatabase();
 
     /// <summary>The web client behind real Kestrel with <see cref="EdgeSettings"/>, started on first use.</summary>
     public Task<KestrelWebClient> EdgeAsync() => _edge ??= Task.Run(() => KestrelWebClient.Start(CreateWebClient(EdgeSettings)));

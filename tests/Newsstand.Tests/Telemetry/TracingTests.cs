@@ -1,6 +1,9 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics;
+using Newsstand.Hosting;
 using Newsstand.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace Newsstand.Tests.Telemetry;
@@ -11,11 +14,15 @@ public sealed class TracingTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(30);
 
+    // Telemetry is set up only when it is exported somewhere; nothing listens on this port (the discard port), the
+    // spans are read from memory.
+    private static readonly (string, string) Exporting = (TelemetryExtensions.OtlpEndpointKey, "http://127.0.0.1:9");
+
     [Fact]
     public async Task OneRequestIsOneTraceFromTheWebClientIntoTheGrain()
     {
         var spans = new ExportedSpans();
-        await using var web = fixture.CreateWebClient().WithWebHostBuilder(host =>
+        await using var web = fixture.CreateWebClient(Exporting).WithWebHostBuilder(host =>
             host.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans).SetSampler(new AlwaysOnSampler()))));
         using var http = web.CreateClient();
 
@@ -32,6 +39,20 @@ public sealed class TracingTests(ClusterFixture fixture)
             && IsOurGrainCall(span) && span.ParentSpanId == call.SpanId).WaitAsync(ExportTimeout);
 
         Assert.Equal(call.GetTagItem("rpc.method"), grain.GetTagItem("rpc.method"));
+    }
+
+    [Fact]
+    public async Task WithoutAnEndpointNothingIsCollected()
+    {
+        await using var web = fixture.CreateWebClient();
+        using var http = web.CreateClient();
+
+        using var response = await http.GetAsync("/ch08/vendor/list?limit=1");
+        response.EnsureSuccessStatusCode();
+
+        // No provider: no span listener on ASP.NET Core or Orleans, no metric aggregation, no log exporter.
+        Assert.Null(web.Services.GetService<TracerProvider>());
+        Assert.Null(web.Services.GetService<MeterProvider>());
     }
 
     private static bool IsOurGrainCall(Activity span) =>
