@@ -175,9 +175,11 @@ public sealed partial class KubernetesManifestTests
         var labels = rendered.Deployment(Silo).Spec.Template.Metadata.Labels;
         Assert.Equal((cluster.ServiceId, cluster.ClusterId), (labels["orleans/serviceId"], labels["orleans/clusterId"]));
 
-        // Production sits behind the ingress: the web client believes forwarded headers from its network only.
-        var proxies = Settings.Read<TrustedProxyOptions>(client, TrustedProxyOptions.SectionName);
-        Assert.Equal(overlay == "prod", proxies.Configured);
+        // Production sits behind the ingress: whatever serves the API (the web client, or the silo when co-hosted)
+        // believes forwarded headers from the ingress network only.
+        var api = Has(rendered, Client) ? Configuration(rendered.Environment(rendered.Container(Client))) : silo;
+        var proxies = Settings.Read<TrustedProxyOptions>(api, TrustedProxyOptions.SectionName);
+        Assert.Equal(overlay is "prod" or CoHosted, proxies.Configured);
     }
 
     [Theory, MemberData(nameof(Overlays))]
