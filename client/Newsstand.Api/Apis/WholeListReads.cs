@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Newsstand.Api.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -9,8 +11,10 @@ namespace Newsstand.Api.Apis;
 /// <see cref="CallCoalescer{TItem, TResult}"/> per table: reads made while one is under way go together in the next grain
 /// call, so under load one hop answers many requests. No read gets an answer older than itself: it waits for a call that
 /// starts after it arrived. Any other read (a page, the slices after the first) goes to the table's index directly.
+/// A shared call is given up after one read attempt's time (<see cref="ReadRetryOptions.AttemptTimeout"/>): one that
+/// went to a dead gateway or silo must not hold the reads queued behind it, which retry on their own call.
 /// </summary>
-internal sealed class WholeListReads(IGrainFactory grains)
+internal sealed class WholeListReads(IGrainFactory grains, IOptions<ReadRetryOptions> reads, TimeProvider time)
 {
     // Every item of a call is the same read (ListRead.All); the bound only caps the answer array.
     private const int MaxBatch = 4096;
@@ -27,7 +31,7 @@ internal sealed class WholeListReads(IGrainFactory grains)
     public Task<TableRevision> VersionAsync<TRecord>() where TRecord : ITableRecord => TableOf<TRecord>().Index.VersionAsync();
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
-        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>()));
+        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), reads.Value.AttemptTimeout, time));
 
     /// <summary>
     /// One table's index and its coalescer. The reference is made once: a reference to a generic grain interface
@@ -35,9 +39,14 @@ internal sealed class WholeListReads(IGrainFactory grains)
     /// </summary>
     private sealed class Table<TRecord> where TRecord : ITableRecord
     {
-        public Table(ITableIndexGrain<TRecord> index)
+        private readonly TimeSpan _patience;
+        private readonly TimeProvider _time;
+
+        public Table(ITableIndexGrain<TRecord> index, TimeSpan patience, TimeProvider time)
         {
             Index = index;
+            _patience = patience;
+            _time = time;
             WholeList = new CallCoalescer<ListRead, ListSlice>(ReadOnceAsync, MaxBatch);
         }
 
@@ -47,7 +56,7 @@ internal sealed class WholeListReads(IGrainFactory grains)
 
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {
-            var slice = await Index.ReadJsonAsync(ListRead.All);
+            var slice = await Index.ReadJsonAsync(ListRead.All).WaitAsync(_patience, _time);
             return [.. Enumerable.Repeat(slice, reads.Length)];
         }
     }

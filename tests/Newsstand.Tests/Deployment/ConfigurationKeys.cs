@@ -40,6 +40,11 @@ internal static class ConfigurationKeys
         (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)),
         (TrustedProxyOptions.SectionName, typeof(TrustedProxyOptions)));
 
+    /// <summary>A silo that serves the API itself (<c>Silo:ServeApi</c>) reads the API's own keys too.</summary>
+    public static HashSet<string> CoHostedSilo { get; } = new(Silo.Concat(Keys(
+        (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)),
+        (TrustedProxyOptions.SectionName, typeof(TrustedProxyOptions)))), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The configuration key an environment variable sets (<c>A__B</c> is <c>A:B</c>).</summary>
     public static string KeyOf(string variable) => variable.Replace("__", ":", StringComparison.Ordinal);
 

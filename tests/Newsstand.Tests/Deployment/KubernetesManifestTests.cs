@@ -137,7 +137,7 @@ public sealed partial class KubernetesManifestTests
     {
         var rendered = await RenderedOverlay.RenderAsync(overlay);
 
-        foreach (var (deployment, keys) in new[] { (Silo, ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) }.Where(d => Has(rendered, d.Item1)))
+        foreach (var (deployment, keys) in new[] { (Silo, overlay == CoHosted ? ConfigurationKeys.CoHostedSilo : ConfigurationKeys.Silo), (Client, ConfigurationKeys.Client) }.Where(d => Has(rendered, d.Item1)))
         {
             var container = rendered.Container(deployment);
             var helpers = (container.Env ?? []).Where(e => e.Value is null).Select(e => e.Name)

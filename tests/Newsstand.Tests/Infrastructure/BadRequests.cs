@@ -144,7 +144,7 @@ internal static partial class BadRequests
 
     private static Gen<Part<byte[]?>> WrongValue(ApiParameter field) => Gen.Frequency(
         (1, Gen.Const(new Part<byte[]?>(null, field.Required))),
-        (1, Gen.Const(new Part<byte[]?>("null"u8.ToArray(), true))),
+        (1, Gen.Const(new Part<byte[]?>("null"u8.ToArray(), !field.Nullable))),
         (4, BadValue(field).Select(v => new Part<byte[]?>(v, true))),
         (2, DoubtfulValue(field).Select(v => new Part<byte[]?>(v, false))));
 

@@ -66,6 +66,9 @@ internal sealed record ApiParameter(string Name, JsonObject? Schema, bool Requir
     };
 
     public string? Format => (string?)Schema?["format"];
+
+    /// <summary>The schema admits JSON null (OpenAPI 3.1: "null" among its types), as an optional field such as current_password does.</summary>
+    public bool Nullable => Schema?["type"] is JsonArray types && types.Any(t => (string?)t == "null");
 }
 
 internal sealed record BodySchema(IReadOnlyList<ApiParameter> Fields)
