@@ -25,6 +25,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Histogram<int> _batchRows;
     private readonly Task _loop;
+    private NewsstandDbContext? _context;
 
     public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, DatabaseOptions options, TaskScheduler scheduler,
         ILogger logger, Meter meter)
@@ -64,6 +65,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        try
+        {
+            await DrainQueueAsync();
+        }
+        finally
+        {
+            await CloseContextAsync();
+        }
+    }
+
+    private async Task DrainQueueAsync()
+    {
         var batch = new List<PendingWrite>(_batchSize);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -79,6 +92,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 // Whatever went wrong, the loop must outlive it: a dead loop would leave every later write waiting forever.
                 LogCommitFailed(error, batch.Count);
+                await CloseContextAsync();
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(error);
@@ -94,9 +108,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         var committing = false;
         try
         {
-            await using (var context = _create())
+            var context = await OpenContextAsync();
+            await using (var transaction = await context.Database.BeginTransactionAsync())
             {
-                await using var transaction = await context.Database.BeginTransactionAsync();
                 await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)]);
                 if (batch.Any(w => w.Rows.Any(r => !r.IsPlainInsert)))
                 {
@@ -109,6 +123,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 committing = true;
                 await transaction.CommitAsync();
             }
+            context.ChangeTracker.Clear();
             foreach (var write in batch)
             {
                 write.Completion.TrySetResult();
@@ -116,17 +131,53 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception error) when (committing || StorageErrors.IsOutage(error))
         {
+            await CloseContextAsync();
             Fail(batch, error, committing);
         }
         catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None || error is InvalidOperationException)
         {
+            await CloseContextAsync();
             // A row broke a constraint, or two writes of the batch carry the same key (units updating one row): each
             // write needs its own savepoint.
             await CommitWriteByWriteAsync(batch);
         }
         catch (Exception error) when (StorageErrors.IsStorageFailure(error))
         {
+            await CloseContextAsync();
             Fail(batch, error, committing: false);
+        }
+    }
+
+    /// <summary>
+    /// The writer's context with its connection open: kept from one group commit to the next, so a commit does not pay
+    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back. Any
+    /// failure closes it; the next commit opens a fresh one.
+    /// </summary>
+    private async Task<NewsstandDbContext> OpenContextAsync()
+    {
+        if (_context is null)
+        {
+            var context = _create();
+            try
+            {
+                await context.Database.OpenConnectionAsync();
+            }
+            catch
+            {
+                await context.DisposeAsync();
+                throw;
+            }
+            _context = context;
+        }
+        return _context;
+    }
+
+    private async Task CloseContextAsync()
+    {
+        if (_context is { } context)
+        {
+            _context = null;
+            await context.DisposeAsync();
         }
     }
 
