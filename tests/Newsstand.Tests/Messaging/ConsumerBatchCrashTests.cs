@@ -23,9 +23,7 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
     private const int BatchSize = 10;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    protected abstract Task<Dictionary<string, string>> CreateDatabaseAsync();
-
-    private protected abstract NewsstandDbContext OpenDatabase();
+    private protected abstract SiloDatabase Database { get; }
 
     /// <summary>Makes every insert into the messenger table take a while (a trigger); <see cref="FastInsertsAsync"/> removes it.</summary>
     protected abstract Task SlowInsertsAsync();
@@ -35,9 +33,11 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
     /// <summary>Whether a write transaction is open on the database now (only the consumer writes in these tests).</summary>
     protected abstract Task<bool> WriteInFlightAsync();
 
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    private NewsstandDbContext OpenDatabase() => Database.Open();
 
     [Fact]
     public async Task AKillInTheMiddleOfAConsumerBatchLosesNothingAndAppliesNothingTwice()
@@ -86,7 +86,7 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
     /// <summary>A vendor, then <see cref="Sent"/> messengers of it sent (each acknowledged) to a one-partition topic with its consumer paused; the silo is then killed.</summary>
     private async Task<(Dictionary<string, string> Database, List<int> Sent)> SendWhileConsumersPausedAsync()
     {
-        var database = new Dictionary<string, string>(await CreateDatabaseAsync())
+        var database = new Dictionary<string, string>(await Database.CreateAsync())
         {
             ["Topic__Partitions"] = "1",
             ["Topic__ConsumerBatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
@@ -148,19 +148,13 @@ public sealed class SqliteConsumerBatchCrashTests : ConsumerBatchCrashTests
 {
     // Each messenger insert counts a cross join of this many rows with itself (a trigger may not sleep in SQLite).
     private const int SlowRows = 2000;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nsms-batch-crash-" + Guid.NewGuid().ToString("N"));
+    private protected override SiloDatabase Database { get; } = new SqliteSiloDatabase("nsms-batch-crash-");
 
-    private string File => Path.Combine(_directory, "newsstand.db");
-
-    protected override Task<Dictionary<string, string>> CreateDatabaseAsync() =>
-        Task.FromResult(new Dictionary<string, string> { ["Database__DataDirectory"] = _directory });
-
-    private protected override NewsstandDbContext OpenDatabase() => new SqliteNewsstandDbContext(new DbContextOptionsBuilder<SqliteNewsstandDbContext>()
-        .UseSqlite($"Data Source={File};Pooling=False").Options);
+    private string File => ((SqliteSiloDatabase)Database).File;
 
     protected override async Task SlowInsertsAsync()
     {
-        await using var db = OpenDatabase();
+        await using var db = Database.Open();
         await db.Database.ExecuteSqlRawAsync("CREATE TABLE test_slow (x INTEGER)");
         await db.Database.ExecuteSqlRawAsync(
             $"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {SlowRows}) INSERT INTO test_slow SELECT x FROM n");
@@ -170,7 +164,7 @@ public sealed class SqliteConsumerBatchCrashTests : ConsumerBatchCrashTests
 
     protected override async Task FastInsertsAsync()
     {
-        await using var db = OpenDatabase();
+        await using var db = Database.Open();
         await db.Database.ExecuteSqlRawAsync("DROP TRIGGER test_slow_messenger");
     }
 
@@ -192,36 +186,15 @@ public sealed class SqliteConsumerBatchCrashTests : ConsumerBatchCrashTests
         await command.ExecuteNonQueryAsync();
         return false;
     }
-
-    public override Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        return Task.CompletedTask;
-    }
 }
 
 public sealed class PostgresConsumerBatchCrashTests : ConsumerBatchCrashTests
 {
-    private ScratchDatabase? _database;
-
-    private string Connection => _database!.ConnectionString;
-
-    protected override async Task<Dictionary<string, string>> CreateDatabaseAsync()
-    {
-        _database = await ScratchDatabase.CreateAsync("nsms_batch_crash_");
-        return new Dictionary<string, string> { ["Database__Postgres"] = Connection, ["Database__DataDirectory"] = Path.GetTempPath() };
-    }
-
-    private protected override NewsstandDbContext OpenDatabase() =>
-        new PostgresNewsstandDbContext(new DbContextOptionsBuilder<PostgresNewsstandDbContext>().UseNpgsql(Connection).Options);
+    private protected override SiloDatabase Database { get; } = new PostgresSiloDatabase("nsms_batch_crash_");
 
     protected override async Task SlowInsertsAsync()
     {
-        await using var db = OpenDatabase();
+        await using var db = Database.Open();
         await db.Database.ExecuteSqlRawAsync(
             "CREATE FUNCTION test_slow_messenger() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END'");
         await db.Database.ExecuteSqlRawAsync(
@@ -231,23 +204,15 @@ public sealed class PostgresConsumerBatchCrashTests : ConsumerBatchCrashTests
     protected override async Task FastInsertsAsync()
     {
         // Waits for the killed silo's open transaction to end (the server rolls it back once it notices).
-        await using var db = OpenDatabase();
+        await using var db = Database.Open();
         await db.Database.ExecuteSqlRawAsync("DROP TRIGGER test_slow_messenger ON messenger");
     }
 
     protected override async Task<bool> WriteInFlightAsync()
     {
-        await using var db = OpenDatabase();
+        await using var db = Database.Open();
         return await db.Database.SqlQueryRaw<int>(
             "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'INSERT INTO \"messenger\"%'")
             .SingleAsync() > 0;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
     }
 }
