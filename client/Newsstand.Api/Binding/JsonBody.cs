@@ -23,7 +23,8 @@ internal sealed class JsonBody<T>(T value) where T : class
         {
             throw BodyProblems.NotJsonError();
         }
-        using var document = await ParseAsync(request, context.RequestAborted);
+        using var body = await RequestBodyBuffer.ReadAsync(request, context.RequestAborted);
+        using var document = Parse(body.Memory);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw RequestValidationException.For("body", "The body must be a JSON object.");
@@ -80,26 +81,11 @@ internal sealed class JsonBody<T>(T value) where T : class
         }
     }
 
-    private static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
-        if (request.ContentLength > RequestLimits.MaxBodyBytes)
-        {
-            throw BodyProblems.TooLargeError();
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > RequestLimits.MaxBodyBytes)
-            {
-                throw BodyProblems.TooLargeError();
-            }
-            buffer.Write(chunk, 0, read);
-        }
         try
         {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+            return JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException ex)
         {

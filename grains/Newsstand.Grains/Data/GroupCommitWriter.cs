@@ -9,7 +9,8 @@ namespace Newsstand.Data;
 /// <summary>
 /// Group commit: writes queued by any grain are committed together, one transaction and one sync to disk for all
 /// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
-/// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), replacements through EF Core.
+/// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), replacements through EF Core,
+/// on one context whose connection stays open from commit to commit (closed after any failure).
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
@@ -25,6 +26,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Histogram<int> _batchRows;
     private readonly Task _loop;
+    private NewsstandDbContext? _context;
 
     public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, DatabaseOptions options, TaskScheduler scheduler,
         ILogger logger, Meter meter)
@@ -64,6 +66,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        try
+        {
+            await DrainQueueAsync();
+        }
+        finally
+        {
+            await CloseContextAsync();
+        }
+    }
+
+    private async Task DrainQueueAsync()
+    {
         var batch = new List<PendingWrite>(_batchSize);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -79,6 +93,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 // Whatever went wrong, the loop must outlive it: a dead loop would leave every later write waiting forever.
                 LogCommitFailed(error, batch.Count);
+                await CloseContextAsync();
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(error);
@@ -94,9 +109,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         var committing = false;
         try
         {
-            await using (var context = _create())
+            var context = await OpenContextAsync();
+            await using (var transaction = await context.Database.BeginTransactionAsync())
             {
-                await using var transaction = await context.Database.BeginTransactionAsync();
                 await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)]);
                 if (batch.Any(w => w.Rows.Any(r => !r.IsPlainInsert)))
                 {
@@ -109,6 +124,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 committing = true;
                 await transaction.CommitAsync();
             }
+            context.ChangeTracker.Clear();
             foreach (var write in batch)
             {
                 write.Completion.TrySetResult();
@@ -116,17 +132,53 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception error) when (committing || StorageErrors.IsOutage(error))
         {
+            await CloseContextAsync();
             Fail(batch, error, committing);
         }
         catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None || error is InvalidOperationException)
         {
+            await CloseContextAsync();
             // A row broke a constraint, or two writes of the batch carry the same key (units updating one row): each
             // write needs its own savepoint.
             await CommitWriteByWriteAsync(batch);
         }
         catch (Exception error) when (StorageErrors.IsStorageFailure(error))
         {
+            await CloseContextAsync();
             Fail(batch, error, committing: false);
+        }
+    }
+
+    /// <summary>
+    /// The writer's context with its connection open: kept from one group commit to the next, so a commit does not pay
+    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back. Any
+    /// failure closes it; the next commit opens a fresh one.
+    /// </summary>
+    private async Task<NewsstandDbContext> OpenContextAsync()
+    {
+        if (_context is null)
+        {
+            var context = _create();
+            try
+            {
+                await context.Database.OpenConnectionAsync();
+            }
+            catch
+            {
+                await context.DisposeAsync();
+                throw;
+            }
+            _context = context;
+        }
+        return _context;
+    }
+
+    private async Task CloseContextAsync()
+    {
+        if (_context is { } context)
+        {
+            _context = null;
+            await context.DisposeAsync();
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Newsstand.Errors;
+using Npgsql;
 
 namespace Newsstand.Data;
 
@@ -21,6 +22,9 @@ internal sealed class NewsstandDb : IAsyncDisposable
     public const string SqliteWriteThreadName = "sqlite-write";
     public const string MeterName = "Newsstand.Storage";
 
+    /// <summary>Statements each PostgreSQL connection keeps prepared (Npgsql's Max Auto Prepare) unless its connection string sets it.</summary>
+    public const int AutoPreparedStatements = 100;
+
     private readonly Func<NewsstandDbContext> _create;
     private readonly DedicatedThreadScheduler? _sqliteReads;
     private readonly DedicatedThreadScheduler? _sqliteWrites;
@@ -33,7 +37,7 @@ internal sealed class NewsstandDb : IAsyncDisposable
         if (settings.UsesPostgres)
         {
             var postgres = new DbContextOptionsBuilder<PostgresNewsstandDbContext>()
-                .UseNpgsql(settings.Postgres)
+                .UseNpgsql(WithAutoPrepare(settings.Postgres!))
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .Options;
             var pool = new PooledDbContextFactory<PostgresNewsstandDbContext>(postgres);
@@ -103,6 +107,21 @@ internal sealed class NewsstandDb : IAsyncDisposable
         _sqliteWrites?.Dispose();
         _sqliteReads?.Dispose();
         _meter.Dispose();
+    }
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs often unless the connection string says otherwise: the group
+    /// commit's multi-row inserts (one text per table and row count) and the topic's reads then skip parsing and
+    /// planning on the server. The writer keeps its connection, so what it prepared stays prepared.
+    /// </summary>
+    internal static string WithAutoPrepare(string connection)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connection);
+        if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connection.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+        return builder.ConnectionString;
     }
 
     private async Task<T> RunAsync<T>(Func<NewsstandDbContext, Task<T>> work, DedicatedThreadScheduler? sqliteThread)

@@ -24,6 +24,12 @@ namespace Newsstand.Messaging;
 /// </summary>
 internal sealed partial class MessengerBatch(IGrainFactory grains, NewsstandDb db, TimeProvider time, string topic, int partition, ILogger logger)
 {
+    /// <summary>Most owner references kept (one per chunk of messenger ids seen); beyond that the cache starts over.</summary>
+    private const int MaxOwners = 1024;
+
+    // References made once per chunk: making one resolves the generic interface's type, which cost more than the call.
+    private readonly Dictionary<int, IRecordChunkGrain<MessengerRecord>> _owners = [];
+
     /// <summary>Applies <paramref name="messages"/> (consecutive, the first right after <paramref name="checkpoint"/>) or a
     /// prefix of them; answers what was consumed, in log order (empty when the first message's id is held elsewhere).</summary>
     public async Task<ConsumedMessage[]> ApplyAsync(TopicMessage[] messages, long checkpoint)
@@ -90,7 +96,7 @@ internal sealed partial class MessengerBatch(IGrainFactory grains, NewsstandDb d
         var owners = OwnersOf(records);
         var calls = owners.Select(async owner =>
         {
-            var reserved = await grains.RecordOwner<MessengerRecord>(owner.Key).ReserveAsync([.. owner.Select(i => records[i].Record!)], holder);
+            var reserved = await Owner(owner.Key).ReserveAsync([.. owner.Select(i => records[i].Record!)], holder);
             var k = 0;
             foreach (var i in owner)
             {
@@ -117,7 +123,7 @@ internal sealed partial class MessengerBatch(IGrainFactory grains, NewsstandDb d
             int[] stored = [.. owner.Where(i => reasons is not null && i < reasons.Length && reasons[i] is null && answers[i] == Reservation.Reserved).Select(i => records[i].Record!.Id)];
             try
             {
-                await grains.RecordOwner<MessengerRecord>(owner.Key).SettleAsync(holder, stored, outcomeKnown);
+                await Owner(owner.Key).SettleAsync(holder, stored, outcomeKnown);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -126,6 +132,19 @@ internal sealed partial class MessengerBatch(IGrainFactory grains, NewsstandDb d
             }
         });
         await Task.WhenAll(settles);
+    }
+
+    private IRecordChunkGrain<MessengerRecord> Owner(int id)
+    {
+        if (!_owners.TryGetValue(id, out var owner))
+        {
+            if (_owners.Count >= MaxOwners)
+            {
+                _owners.Clear();
+            }
+            _owners[id] = owner = grains.RecordOwner<MessengerRecord>(id);
+        }
+        return owner;
     }
 
     /// <summary>Indexes of the readable messengers, grouped by the id of a row their owner owns.</summary>

@@ -49,6 +49,14 @@ public sealed class KestrelWebClient : IAsyncDisposable
     }
 
     /// <summary>A loopback address no other test has used, so per-address limits start fresh (Linux routes all of 127/8 to lo).</summary>
+    /// <summary>
+    /// The real web client on Kestrel, connected to <paramref name="silo"/>'s gateway, with the original's anonymous
+    /// contract (<c>Auth:Mode=Open</c>): for the process tests, whose subject is a crash, not access.
+    /// </summary>
+    internal static KestrelWebClient ForSilo(SiloProcess silo) => Start(new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+        .UseSetting("Orleans:GatewayPorts:0", silo.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("Auth:Mode", "Open")));
+
     public static IPAddress FreshLoopbackAddress()
     {
         var n = Interlocked.Increment(ref _nextAddress);

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
 using Newsstand.Messaging;
@@ -18,13 +15,15 @@ public abstract class SiloCrashTests : IAsyncLifetime
 {
     private const int PerPhase = 30;
 
-    protected abstract Task<Dictionary<string, string>> CreateDatabaseAsync();
+    private protected abstract SiloDatabase Database { get; }
 
-    private protected abstract NewsstandDbContext OpenDatabase();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await Database.DisposeAsync();
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    private Task<Dictionary<string, string>> CreateDatabaseAsync() => Database.CreateAsync();
+
+    private NewsstandDbContext OpenDatabase() => Database.Open();
 
     [Fact]
     public async Task EveryAcknowledgedSendIsConsumedExactlyOnceAcrossKills()
@@ -84,10 +83,7 @@ public abstract class SiloCrashTests : IAsyncLifetime
         Assert.Equal(sent.Count + 1, await check.Set<TopicCheckpoint>().SumAsync(c => c.Position));
     }
 
-    private static KestrelWebClient WebClient(SiloProcess silo) => KestrelWebClient.Start(new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        web.UseSetting("Orleans:GatewayPorts:0", silo.GatewayPort.ToString(CultureInfo.InvariantCulture))
-            // The crash is the subject here, not access: the original's anonymous contract.
-            .UseSetting("Auth:Mode", "Open")));
+    private static KestrelWebClient WebClient(SiloProcess silo) => KestrelWebClient.ForSilo(silo);
 
     private static async Task<List<int>> SendManyAsync(KestrelWebClient web, int vendorId)
     {
@@ -105,45 +101,10 @@ public abstract class SiloCrashTests : IAsyncLifetime
 
 public sealed class SqliteSiloCrashTests : SiloCrashTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nsms-crash-" + Guid.NewGuid().ToString("N"));
-
-    protected override Task<Dictionary<string, string>> CreateDatabaseAsync() =>
-        Task.FromResult(new Dictionary<string, string> { ["Database__DataDirectory"] = _directory });
-
-    private protected override NewsstandDbContext OpenDatabase() => new SqliteNewsstandDbContext(new DbContextOptionsBuilder<SqliteNewsstandDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(_directory, "newsstand.db")}").Options);
-
-    public override Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        return Task.CompletedTask;
-    }
+    private protected override SiloDatabase Database { get; } = new SqliteSiloDatabase("nsms-crash-");
 }
 
 public sealed class PostgresSiloCrashTests : SiloCrashTests
 {
-    private ScratchDatabase? _database;
-
-    private string Connection => _database!.ConnectionString;
-
-    protected override async Task<Dictionary<string, string>> CreateDatabaseAsync()
-    {
-        _database = await ScratchDatabase.CreateAsync("nsms_crash_");
-        return new Dictionary<string, string> { ["Database__Postgres"] = Connection, ["Database__DataDirectory"] = Path.GetTempPath() };
-    }
-
-    private protected override NewsstandDbContext OpenDatabase() =>
-        new PostgresNewsstandDbContext(new DbContextOptionsBuilder<PostgresNewsstandDbContext>().UseNpgsql(Connection).Options);
-
-    public override async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    private protected override SiloDatabase Database { get; } = new PostgresSiloDatabase("nsms_crash_");
 }
