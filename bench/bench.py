@@ -10,6 +10,10 @@ has fewer; then runs the same scenarios against every target and prints one tabl
            GET /ch08/vendor/list is offered at 100 req/s (hey: 4 clients x 25/s)
   overload the mixed scenario with 64 heavy connections, plus resident memory
 
+Our web client runs in Auth__Mode=Open for these (the original's anonymous contract: the same work as the
+original). A second web client of ours on the same silo, in Auth__Mode=Required, adds a light row with a
+bearer token (a signed-in user's, sent by wrk on every request): what validating a token costs.
+
 Light and mixed run --runs times (targets alternating) and the median of each number is reported.
 Only loopback addresses are used; every load generator runs for a bounded time.
 """
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -35,7 +40,8 @@ VENDORS = 50
 # The one place for how the bench configures whichever host serves our API (the web client, or a co-hosted
 # silo). Every load generator sends from 127.0.0.1: lift the per-address limit on login/add, which would
 # otherwise turn most of the heavy scenario into 429s (the limit guards against abuse, not load).
-BENCH_CLIENT_ENV = {"AbuseLimits__AddPerAddress__Permits": "1000000"}
+BENCH_CLIENT_ENV = {"AbuseLimits__AddPerAddress__Permits": "1000000", "Auth__Mode": "Open"}
+BEARER = "orleans Required+bearer"
 SETTLE_SECONDS = 4
 
 
@@ -122,8 +128,9 @@ def parse_hey(text):
     return out
 
 
-def wrk_light(base, seconds, connections=16, query=""):
-    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"{base}/ch08/vendor/list{query}"],
+def wrk_light(base, seconds, connections=16, query="", token=None):
+    auth = ["-H", f"Authorization: Bearer {token}"] if token else []
+    text = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *auth, f"{base}/ch08/vendor/list{query}"],
                           check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
     return parse_wrk(text)
 
@@ -219,6 +226,26 @@ def start_cohosted(services, data_dir, silo_env, ports, root=ROOT, name="cohoste
     return web, [silo.pid]
 
 
+def start_bearer_client(services, open_base, ports=None):
+    """A second web client on our silo in Auth__Mode=Required, and a token of a user registered through the first."""
+    ports = {**PORTS, **(ports or {})}
+    web = f"http://127.0.0.1:{ports['client'] + 1}"
+    client = services.start("client-required", ["./Newsstand.Client"], os.path.join(ROOT, "client", "Newsstand.Client", "bin", "Release", "net10.0"), {
+        "Urls": web, "Orleans__GatewayPorts__0": str(ports["gateway"]), **BENCH_CLIENT_ENV, "Auth__Mode": "Required",
+        "AbuseLimits__VerifyPerAddress__Permits": "1000000"})
+    wait_ready(f"{web}/health/ready", 60, client)
+    user = {"id": 990001, "username": "bench-reader", "password": "bench-reader-password", "user_type": 2}
+    status, body = request("POST", f"{open_base}/ch08/login/add", user)
+    if status not in (200, 409):
+        raise SystemExit(f"registering the bench user: {status} {body[:200]!r}")
+    form = urllib.parse.urlencode({"grant_type": "password", "username": user["username"], "password": user["password"]}).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{web}/ch08/login/token", data=form), timeout=60) as resp:
+        token = json.loads(resp.read())["access_token"]
+    if request("GET", f"{web}/ch08/vendor/list")[0] != 401:
+        raise SystemExit("the Required web client answered without a token")
+    return web, [client.pid], token
+
+
 def start_seed(services, port=8001):
     proc = services.start("fastapi", ["/usr/bin/python3", "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port),
                                       "--log-level", "warning"], SEED, {})
@@ -270,6 +297,7 @@ def main():
     parser.add_argument("--overload-seconds", type=int, default=30)
     parser.add_argument("--no-overload", action="store_true")
     parser.add_argument("--no-mixed", action="store_true", help="light scenario only")
+    parser.add_argument("--no-bearer", action="store_true", help="no light row in Auth__Mode=Required with a bearer token")
     parser.add_argument("--port-base", type=int, default=None,
                         help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
     parser.add_argument("--build-root", default=ROOT, help="run the Release build of another checkout (no build)")
@@ -277,6 +305,7 @@ def main():
 
     services = Services()
     targets = []
+    tokens = {}  # target name -> bearer token (that target runs the light scenario only)
     try:
         with tempfile.TemporaryDirectory(prefix="nsms-bench-") as data_dir:
             if not args.no_ours:
@@ -285,20 +314,26 @@ def main():
                 targets.append(("orleans", *start_ours(services, data_dir, dict(e.split("=", 1) for e in args.silo_env),
                                                         dict(e.split("=", 1) for e in args.client_env), ports=ports,
                                                         build=args.build_root == ROOT, root=args.build_root)))
+            if not args.no_ours and not args.no_bearer:
+                web, pids, tokens[BEARER] = start_bearer_client(services, targets[0][1], ports=ports)
+                targets.append((BEARER, web, pids))
             if not args.no_seed:
                 targets.append(("fastapi", *start_seed(services)))
             for spec in args.target:
                 name, url = spec.split("=", 1)
                 targets.append((name, url.rstrip("/"), []))
             for name, base, _ in targets:
-                print(f"{name}: {base}, {ensure_vendors(base)} vendors", flush=True)
-                wrk_light(base, 3)  # warm-up
+                if name not in tokens:
+                    print(f"{name}: {base}, {ensure_vendors(base)} vendors", flush=True)
+                wrk_light(base, 3, token=tokens.get(name))  # warm-up
 
             results = {name: {"light": [], "mixed_light": [], "mixed_heavy": []} for name, _, _ in targets}
             for run in range(args.runs):
                 for name, base, _ in targets:
-                    light = wrk_light(base, args.light_seconds)
-                    if args.no_mixed:
+                    light = wrk_light(base, args.light_seconds, token=tokens.get(name))
+                    if light["non2xx"]:
+                        raise SystemExit(f"{name}: {light['non2xx']} light requests were not answered 2xx")
+                    if args.no_mixed or name in tokens:
                         results[name]["light"].append(light)
                         print(f"run {run + 1} {name}: light {light['rps']:.0f} req/s p50 {fmt(light['p50'], 2)} p99 {fmt(light['p99'], 2)} ms", flush=True)
                         continue
@@ -312,7 +347,7 @@ def main():
 
             overload = {}
             if not args.no_overload:
-                for i, (name, base, pids) in enumerate(targets):
+                for i, (name, base, pids) in enumerate(t for t in targets if t[0] not in tokens):
                     before = rss_mb(pids) if pids else None
                     o_light, o_heavy = loaded(base, args.overload_seconds, 64, (8 + i) * 100_000_000 + 50_000_000)
                     time.sleep(2)
@@ -339,8 +374,9 @@ def main():
             fmt(med([x["p50"] for x in r["mixed_light"]]), 2), fmt(med([x["p99"] for x in r["mixed_light"]]), 2),
             fmt(med([x["hashes_per_s"] for x in r["mixed_heavy"]]), 2), fmt(med([x["rejected"] for x in r["mixed_heavy"]]), 0),
         ]) + " |")
-    if len(targets) >= 2 and not args.no_mixed:
-        a, b = targets[0][0], targets[1][0]
+    compared = [name for name, _, _ in targets if name not in tokens]
+    if len(compared) >= 2 and not args.no_mixed:
+        a, b = compared[0], compared[1]
         ra, rb = results[a], results[b]
         ratio = lambda key, sub, f=med: f([x[sub] for x in ra[key]]) / f([x[sub] for x in rb[key]])
         lines += ["", f"{a} vs {b}: light throughput x{ratio('light', 'rps'):.1f}; mixed light p99 "

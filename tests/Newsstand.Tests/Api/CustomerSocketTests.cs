@@ -251,11 +251,11 @@ public sealed class CustomerSocketTests(ClusterFixture fixture)
         return socket;
     }
 
-    private static Task SendAsync(ClientWebSocket socket, string text) =>
+    internal static Task SendAsync(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Patience);
 
     /// <summary>The next text message, or null once the server closed (the close handshake is completed).</summary>
-    private static async Task<string?> ReceiveAsync(ClientWebSocket socket)
+    internal static async Task<string?> ReceiveAsync(ClientWebSocket socket)
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
