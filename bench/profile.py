@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Where the CPU of one write goes: samples silo and web client on CPU (Linux perf) under load.
+"""Where the CPU of a request goes: samples silo and web client on CPU (Linux perf) under load.
 
 Starts our silo and web client (Release build as it is, fresh SQLite file, DOTNET_PerfMapEnabled=1 so perf
 names JIT-compiled frames), adds login 1 and vendor 1, warms up, then for each scenario (inserts: POST
-/ch08/vendor/add; sends: POST /ch08/messenger/kafka/send) runs wrk on 16 connections for --seconds while perf
+/ch08/vendor/add; sends: POST /ch08/messenger/kafka/send; light: GET /ch08/vendor/list with 50 vendors,
+--cohosted for one silo serving the API itself) runs wrk on 16 connections for --seconds while perf
 samples both processes (999 Hz, on-CPU only: dotnet-trace's thread-time profile counts waiting threads and
 slowed the service tenfold; perf is Debian's linux-perf), and prints each process's top frames, self and with callees. The samples stay in
 --out (perf report -i FILE). Loopback only, bounded in time.

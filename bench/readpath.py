@@ -34,6 +34,7 @@ PORTS = {
     "separate": {"client": 9500, "silo_web": 9510, "silo": 9520, "gateway": 9530},
     "cohosted": {"web": 9540, "silo": 9541, "gateway": 9542},
     "cohosted-b": {"web": 9570, "silo": 9571, "gateway": 9572},
+    "separate-b": {"client": 9574, "silo_web": 9575, "silo": 9576, "gateway": 9577},
     "separate-before": {"client": 9580, "silo_web": 9581, "silo": 9582, "gateway": 9583},
     "cohosted-before": {"web": 9590, "silo": 9591, "gateway": 9592},
     "bare": 9550,
@@ -77,6 +78,8 @@ def main():
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="the web client, and the co-hosted silo (A/B)")
     parser.add_argument("--cohosted-b-env", action="append", default=[], metavar="KEY=VALUE",
                         help="also run a second co-hosted silo (cohosted-b) with this environment: an A/B in the same run")
+    parser.add_argument("--separate-b-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="also run a second silo + web client (separate-b), both with this environment: an A/B in the same run")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--before-root", metavar="DIR",
                         help="also run both forms from the Release build under DIR (separate-before, cohosted-before): an A/B of a code change in the same run")
@@ -105,6 +108,13 @@ def main():
                 b_env = {**silo_env, **client_env, **dict(e.split("=", 1) for e in args.cohosted_b_env)}
                 base, pids = bench.start_cohosted(services, b_dir, b_env, ports=PORTS["cohosted-b"], name="cohosted-b")
                 targets.append(("cohosted-b", base, {"silo": pids[0]}))
+            if args.separate_b_env:
+                b_dir = os.path.join(work, "separate-b")
+                os.makedirs(b_dir)
+                b_env = dict(e.split("=", 1) for e in args.separate_b_env)
+                base, pids = bench.start_ours(services, b_dir, {**silo_env, **b_env}, {**client_env, **b_env},
+                                              ports=PORTS["separate-b"], build=False)
+                targets.append(("separate-b", base, {"silo": pids[0], "client": pids[1]}))
             if args.before_root:
                 for form in ("separate", "cohosted"):
                     before_dir = os.path.join(work, f"{form}-before")
