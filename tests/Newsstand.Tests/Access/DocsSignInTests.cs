@@ -43,7 +43,7 @@ public sealed class DocsSignInTests(AccessClusterFixture fixture)
 
         // An admin route, tried from its operation on the page: the page sends the token, the route answers 200.
         await page.GetByRole(AriaRole.Button, new() { Name = "Logins" }).First.ClickAsync();
-        await page.GetByText("Logins ordered by id, without passwords or hashes.").First.ClickAsync();
+        await page.GetByText("Logins ordered by id, without passwords or hashes").First.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Test Request (get /ch08/login/list/all)" }).ClickAsync();
         var call = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First.ClickAsync(),
