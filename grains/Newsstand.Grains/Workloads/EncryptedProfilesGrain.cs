@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -9,14 +10,16 @@ namespace Newsstand.Workloads;
 /// the batch is yielded as the caller pulls: the silo holds one batch per answer and a caller that stops pulling
 /// stops the scan.
 /// </summary>
-// One activation per answer; it is not deactivated from inside the enumeration (the caller's last pull still needs
-// it), so finished answers are collected soon after instead.
+// One activation per answer, let go at once when its caller leaves mid-answer (StreamedAnswer); the age limit
+// collects those of finished answers.
 [CollectionAgeLimit(Minutes = 2)]
-internal sealed class EncryptedProfilesGrain(ProfileProtector protector) : Grain, IEncryptedProfilesGrain
+internal sealed class EncryptedProfilesGrain(ProfileProtector protector, ILogger<EncryptedProfilesGrain> logger) : Grain, IEncryptedProfilesGrain
 {
     public const int AdminBatch = 256;
 
-    public async IAsyncEnumerable<EncryptedProfile> EncryptAllAsync()
+    public IAsyncEnumerable<EncryptedProfile> EncryptAllAsync() => ScanAndEncryptAsync().EndingWith(this, logger);
+
+    private async IAsyncEnumerable<EncryptedProfile> ScanAndEncryptAsync()
     {
         var admins = new List<AdminRecord>(AdminBatch);
         await foreach (var admin in GrainFactory.ScanAsync<AdminRecord>(AdminBatch))

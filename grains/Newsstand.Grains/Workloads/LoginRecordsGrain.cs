@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -7,14 +8,16 @@ namespace Newsstand.Workloads;
 /// The user list of the gather, from a batched scan of the login table, yielded as the caller pulls: the silo holds
 /// one scan batch per answer, whatever the table's size, and a caller that stops pulling stops the scan.
 /// </summary>
-// One activation per answer; it is not deactivated from inside the enumeration (the caller's last pull still needs
-// it), so finished answers are collected soon after instead.
+// One activation per answer, let go at once when its caller leaves mid-answer (StreamedAnswer); the age limit
+// collects those of finished answers.
 [CollectionAgeLimit(Minutes = 2)]
-internal sealed class LoginRecordsGrain : Grain, ILoginRecordsGrain
+internal sealed class LoginRecordsGrain(ILogger<LoginRecordsGrain> logger) : Grain, ILoginRecordsGrain
 {
     public const int ScanBatch = 512;
 
-    public async IAsyncEnumerable<string> UsersAsync()
+    public IAsyncEnumerable<string> UsersAsync() => ScanUsersAsync().EndingWith(this, logger);
+
+    private async IAsyncEnumerable<string> ScanUsersAsync()
     {
         await foreach (var login in GrainFactory.ScanAsync<LoginView>(ScanBatch))
         {

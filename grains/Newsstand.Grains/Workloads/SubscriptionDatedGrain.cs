@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -12,14 +13,16 @@ namespace Newsstand.Workloads;
 /// synchronously between the scan's awaits; what they let through is yielded as the caller pulls, so the silo holds
 /// one scan batch per answer and a caller that stops pulling stops the scan.
 /// </summary>
-// One activation per answer; it is not deactivated from inside the enumeration (the caller's last pull still needs
-// it), so finished answers are collected soon after instead.
+// One activation per answer, let go at once when its caller leaves mid-answer (StreamedAnswer); the age limit
+// collects those of finished answers.
 [CollectionAgeLimit(Minutes = 2)]
-internal sealed class SubscriptionDatedGrain : Grain, ISubscriptionDatedGrain
+internal sealed class SubscriptionDatedGrain(ILogger<SubscriptionDatedGrain> logger) : Grain, ISubscriptionDatedGrain
 {
     public const int ScanBatch = 512;
 
-    public async IAsyncEnumerable<string> FilterAsync(DateOnly minDate, DateOnly maxDate)
+    public IAsyncEnumerable<string> FilterAsync(DateOnly minDate, DateOnly maxDate) => ScanAsync(minDate, maxDate).EndingWith(this, logger);
+
+    private async IAsyncEnumerable<string> ScanAsync(DateOnly minDate, DateOnly maxDate)
     {
         var matches = new Queue<string>();
         using var subscriptions = new Subject<SubscriptionRecord>();

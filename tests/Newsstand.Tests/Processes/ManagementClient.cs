@@ -28,11 +28,15 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     /// Connects to one silo's gateway only: the management grain is a stateless worker, so it answers from that
     /// silo's own membership view.
     /// </summary>
-    public static async Task<ManagementClient> ConnectToGatewayAsync(ProcessCluster cluster, SiloProcess silo)
+    public static Task<ManagementClient> ConnectToGatewayAsync(ProcessCluster cluster, SiloProcess silo) =>
+        ConnectToGatewayAsync(silo.GatewayPort, cluster.ClusterId, cluster.ServiceId);
+
+    /// <summary>Connects to the gateway on <paramref name="gatewayPort"/> only (a single silo's cluster ids are its defaults).</summary>
+    public static async Task<ManagementClient> ConnectToGatewayAsync(int gatewayPort, string clusterId = "nsms", string serviceId = "nsms")
     {
         var host = Host.CreateDefaultBuilder()
-            .UseOrleansClient(client => client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort))
-                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId)))
+            .UseOrleansClient(client => client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort))
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (clusterId, serviceId)))
             .Build();
         await host.StartAsync();
         return new ManagementClient(host);
@@ -77,6 +81,13 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         return statistics.Select(s => s.GrainType).Where(type => type.StartsWith("Newsstand.", StringComparison.Ordinal))
             .Select(type => type[(type.LastIndexOf('.') + 1)..]).Distinct().Order().ToArray();
+    }
+
+    /// <summary>Activations now of the grain class <paramref name="className"/> (Orleans reports a type as <c>namespace.class,assembly</c>).</summary>
+    public async Task<int> ActivationsOfAsync(string className)
+    {
+        var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Count(s => s.GrainType.Split(',')[0].EndsWith("." + className, StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,17 +1,24 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Newsstand.Workloads;
 using Xunit.Abstractions;
 
 namespace Newsstand.Tests.Processes;
 
 /// <summary>
 /// The whole-table answers stream on a table far larger than a scan batch (<see cref="LargeLoginTable"/>): the silo
-/// process's memory does not grow with the table while several answers are read, and every answer is whole.
+/// process's memory does not grow with the table while several answers are read, every answer is whole, a client
+/// that leaves mid-answer stops the silo's scan and its answer's grain, and beyond four answers at
+/// once a request is refused with 503 and Retry-After.
 /// </summary>
 [Collection(ProcessTestsDefinition.Name)]
 public sealed class StreamedAnswerMemoryTests(LargeLoginTable table, ITestOutputHelper output) : IClassFixture<LargeLoginTable>
 {
     private const int Readers = 4;
     private const long AllowedGrowth = 100L * 1024 * 1024;
+    private const string Path = "/ch08/login/list/records";
 
     [Fact]
     public async Task FourConcurrentLoginRecordAnswersOf200000LoginsAreWholeAndGrowTheSilosMemoryByAtMost100MB()
@@ -22,7 +29,7 @@ public sealed class StreamedAnswerMemoryTests(LargeLoginTable table, ITestOutput
         using var sampling = new CancellationTokenSource();
         var sampled = SamplePeakAsync(sampling.Token);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, Readers).Select(_ => ReadToEndAsync(http, "/ch08/login/list/records")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, Readers).Select(_ => ReadToEndAsync(http, Path)));
         await sampling.CancelAsync();
         var peak = Math.Max(await sampled, table.SiloMemory().Peak);
 
@@ -33,6 +40,63 @@ public sealed class StreamedAnswerMemoryTests(LargeLoginTable table, ITestOutput
             AssertWholeLoginRecords(answer);
         }
         Assert.True(growth <= AllowedGrowth, $"The silo's resident set grew by {Mb(growth)} MB (from {Mb(before)} MB to {Mb(peak)} MB) while {Readers} answers streamed.");
+    }
+
+    [Fact]
+    public async Task AClientThatLeavesMidAnswerStopsTheSilosScanAndLeavesNoAnswerGrain()
+    {
+        // Nothing of an abandoned answer is drained: disposing it closes the connection at once.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = table.ClientUrl };
+        using (var response = await http.GetAsync(Path, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await body.ReadExactlyAsync(new byte[64 * 1024]);
+        }
+
+        var ended = await table.Silo.Host.WaitForLineAsync(
+            line => line.Contains(nameof(LoginRecordsGrain), StringComparison.Ordinal) && line.Contains("ended early", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        var sent = long.Parse(Regex.Match(ended, @"ended early after (\d+) items").Groups[1].Value, CultureInfo.InvariantCulture);
+        output.WriteLine($"The silo's scan stopped after {sent} of {LargeLoginTable.Logins} logins.");
+        Assert.InRange(sent, 1, LargeLoginTable.Logins / 2);
+        await AssertNoAnswerGrainLeftAsync();
+    }
+
+    [Fact]
+    public async Task BeyondFourAnswersStreamingAtOnceARequestIsRefusedWith503AndRetryAfterUntilOneEnds()
+    {
+        using var http = new HttpClient { BaseAddress = table.ClientUrl, Timeout = TimeSpan.FromMinutes(2) };
+        var streaming = new List<HttpResponseMessage>();
+        try
+        {
+            // Four answers started and not read: each holds its place while the rest of it waits to be sent.
+            for (var i = 0; i < Readers; i++)
+            {
+                streaming.Add(await http.GetAsync(Path, HttpCompletionOption.ResponseHeadersRead));
+                Assert.Equal(HttpStatusCode.OK, streaming[^1].StatusCode);
+            }
+
+            using var refused = await http.GetAsync(Path);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            foreach (var answer in streaming)
+            {
+                AssertWholeLoginRecords(await answer.Content.ReadAsByteArrayAsync());
+            }
+        }
+        finally
+        {
+            streaming.ForEach(answer => answer.Dispose());
+        }
+        // The places are given back once the answers have ended (the last one may still be closing: wait as told).
+        using var again = await http.GetAsync(Path, HttpCompletionOption.ResponseHeadersRead) is { StatusCode: HttpStatusCode.ServiceUnavailable } busy
+            ? await RetryAfterAsync(http, busy)
+            : await http.GetAsync(Path, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        AssertWholeLoginRecords(await again.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>The answer is one JSON object whose count and user list hold every login, in id order, exactly once.</summary>
@@ -51,6 +115,28 @@ public sealed class StreamedAnswerMemoryTests(LargeLoginTable table, ITestOutput
                 Assert.Fail($"Entry {id} of the user list is {user}, expected \"{LargeLoginTable.User(id)}\".");
             }
         }
+    }
+
+    private static async Task<HttpResponseMessage> RetryAfterAsync(HttpClient http, HttpResponseMessage busy)
+    {
+        using (busy)
+        {
+            await Task.Delay(busy.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+        return await http.GetAsync(Path, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    /// <summary>No answer's grain is activated (an abandoned answer's is let go; deactivation takes a moment after the last call).</summary>
+    private async Task AssertNoAnswerGrainLeftAsync()
+    {
+        await using var management = await ManagementClient.ConnectToGatewayAsync(table.Silo.GatewayPort);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        int answers;
+        while ((answers = await management.ActivationsOfAsync(nameof(LoginRecordsGrain))) > 0 && await WaitAsync(timer, timeout.Token))
+        {
+        }
+        Assert.Equal(0, answers);
     }
 
     private static async Task<byte[]> ReadToEndAsync(HttpClient http, string path)
