@@ -79,15 +79,16 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
     {
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return statistics.Select(s => s.GrainType).Where(type => type.StartsWith("Newsstand.", StringComparison.Ordinal))
+        // Orleans reports a type as "namespace.class,assembly": the class is the last dotted part before the comma.
+        return statistics.Select(s => s.GrainType.Split(',')[0]).Where(type => type.StartsWith("Newsstand.", StringComparison.Ordinal))
             .Select(type => type[(type.LastIndexOf('.') + 1)..]).Distinct().Order().ToArray();
     }
 
-    /// <summary>Activations now of the grain class <paramref name="className"/> (Orleans reports a type as <c>namespace.class,assembly</c>).</summary>
-    public async Task<int> ActivationsOfAsync(string className)
+    /// <summary>Whether the grain of class <paramref name="className"/> with Guid key <paramref name="key"/> has an activation.</summary>
+    public async Task<bool> IsActiveAsync(string className, Guid key)
     {
         var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return statistics.Count(s => s.GrainType.Split(',')[0].EndsWith("." + className, StringComparison.Ordinal));
+        return statistics.Any(s => s.GrainType.Split(',')[0].EndsWith("." + className, StringComparison.Ordinal) && s.GrainId.GetGuidKey() == key);
     }
 
     public async ValueTask DisposeAsync()
