@@ -34,7 +34,8 @@ internal static class ClusteringExtensions
             }
             client.UseConnectionRetryFilter(RetryConnectingAsync).AddActivityPropagation().AddMemoryStreams(ProviderNames.Streams);
             // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.
-            client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(MessagingSection));
+            // Orleans' own options class, bound and checked like ours: a bad value stops the start naming its key.
+            client.Services.AddSettings<ClientMessagingOptions>(MessagingSection);
         });
         return builder;
     }
