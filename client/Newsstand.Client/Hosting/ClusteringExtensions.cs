@@ -15,6 +15,8 @@ internal static class ClusteringExtensions
         // Read and checked before UseOrleansClient needs it: a bad key stops the start with a message naming it.
         var cluster = Settings.Read<ClusterClientOptions>(builder.Configuration, ClusterClientOptions.SectionName);
         var tls = ClusterTlsOptions.LoadTrust(builder.Configuration);
+        // Orleans binds Orleans:Messaging itself as the client is added, with the binder's exception: checked first.
+        _ = Settings.Read<ClientMessagingOptions>(builder.Configuration, MessagingSection);
         builder.Services.AddSettings<ClusterClientOptions>(ClusterClientOptions.SectionName);
         builder.UseOrleansClient(client =>
         {
