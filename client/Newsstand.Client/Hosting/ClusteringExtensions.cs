@@ -15,6 +15,8 @@ internal static class ClusteringExtensions
         // Read and checked before UseOrleansClient needs it: a bad key stops the start with a message naming it.
         var cluster = Settings.Read<ClusterClientOptions>(builder.Configuration, ClusterClientOptions.SectionName);
         var tls = ClusterTlsOptions.LoadTrust(builder.Configuration);
+        // Orleans binds Orleans:Messaging itself as the client is added, with the binder's exception: checked first.
+        _ = Settings.Read<ClientMessagingOptions>(builder.Configuration, MessagingSection);
         builder.Services.AddSettings<ClusterClientOptions>(ClusterClientOptions.SectionName);
         builder.UseOrleansClient(client =>
         {
@@ -34,7 +36,8 @@ internal static class ClusteringExtensions
             }
             client.UseConnectionRetryFilter(RetryConnectingAsync).AddActivityPropagation().AddMemoryStreams(ProviderNames.Streams);
             // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.
-            client.Services.AddOptions<ClientMessagingOptions>().Bind(builder.Configuration.GetSection(MessagingSection));
+            // Orleans' own options class, bound and checked like ours: a bad value stops the start naming its key.
+            client.Services.AddSettings<ClientMessagingOptions>(MessagingSection);
         });
         return builder;
     }

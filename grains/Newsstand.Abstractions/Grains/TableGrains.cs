@@ -47,4 +47,44 @@ public static class TableGrains
             read = read.After(batch.Rows[^1].Id, batch.Rows.Length);
         }
     }
+
+    /// <summary>
+    /// Every row of the table in id order, in batches of exactly <paramref name="batchSize"/> rows (the last one
+    /// shorter, never empty), for workloads that handle a batch at once (one query, one concurrent round, one publish).
+    /// </summary>
+    public static async IAsyncEnumerable<TRecord[]> ScanBatchesAsync<TRecord>(this IGrainFactory grains, int batchSize = 256,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default) where TRecord : ITableRecord
+    {
+        // The index's batches may be shorter (a slice ends at its byte limit): rows are regrouped to full batches.
+        var batch = new List<TRecord>(batchSize);
+        await foreach (var row in grains.ScanAsync<TRecord>(batchSize, cancellationToken))
+        {
+            batch.Add(row);
+            if (batch.Count == batchSize)
+            {
+                yield return batch.ToArray();
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Every row of the table handled a batch at a time (<see cref="ScanBatchesAsync{TRecord}(IGrainFactory, int, CancellationToken)"/>): <paramref name="handle"/>
+    /// turns a batch into its results, which are yielded as the caller pulls before the next batch is read.
+    /// </summary>
+    public static async IAsyncEnumerable<TResult> ScanBatchesAsync<TRecord, TResult>(this IGrainFactory grains, int batchSize,
+        Func<TRecord[], Task<IEnumerable<TResult>>> handle) where TRecord : ITableRecord
+    {
+        await foreach (var batch in grains.ScanBatchesAsync<TRecord>(batchSize))
+        {
+            foreach (var result in await handle(batch))
+            {
+                yield return result;
+            }
+        }
+    }
 }

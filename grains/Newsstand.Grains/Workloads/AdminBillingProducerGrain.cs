@@ -17,33 +17,10 @@ internal sealed class AdminBillingProducerGrain(NewsstandDb db) : Grain, IAdminB
 {
     public const int AdminBatch = 256;
 
-    public async IAsyncEnumerable<AdminBillings> ProduceAsync()
-    {
-        var admins = new List<AdminRecord>(AdminBatch);
-        await foreach (var admin in GrainFactory.ScanAsync<AdminRecord>(AdminBatch))
-        {
-            admins.Add(admin);
-            if (admins.Count == AdminBatch)
-            {
-                foreach (var item in await WithBillingsAsync(admins))
-                {
-                    yield return item;
-                }
-                admins.Clear();
-            }
-        }
-        foreach (var item in await WithBillingsAsync(admins))
-        {
-            yield return item;
-        }
-    }
+    public IAsyncEnumerable<AdminBillings> ProduceAsync() => GrainFactory.ScanBatchesAsync<AdminRecord, AdminBillings>(AdminBatch, WithBillingsAsync);
 
-    private async Task<List<AdminBillings>> WithBillingsAsync(List<AdminRecord> admins)
+    private async Task<IEnumerable<AdminBillings>> WithBillingsAsync(AdminRecord[] admins)
     {
-        if (admins.Count == 0)
-        {
-            return [];
-        }
         var ids = admins.Select(a => a.Id).ToArray();
         var billings = await db.ReadAsync(context => context.Billings
             .Where(b => ids.Contains(b.AdminId))

@@ -17,31 +17,11 @@ internal sealed class EncryptedProfilesGrain(ProfileProtector protector, ILogger
 {
     public const int AdminBatch = 256;
 
-    public IAsyncEnumerable<EncryptedProfile> EncryptAllAsync() => ScanAndEncryptAsync().EndingWith(this, logger);
-
-    private async IAsyncEnumerable<EncryptedProfile> ScanAndEncryptAsync()
-    {
-        var admins = new List<AdminRecord>(AdminBatch);
-        await foreach (var admin in GrainFactory.ScanAsync<AdminRecord>(AdminBatch))
-        {
-            admins.Add(admin);
-            if (admins.Count == AdminBatch)
-            {
-                foreach (var profile in await EncryptAsync(admins))
-                {
-                    yield return profile;
-                }
-                admins.Clear();
-            }
-        }
-        foreach (var profile in await EncryptAsync(admins))
-        {
-            yield return profile;
-        }
-    }
+    public IAsyncEnumerable<EncryptedProfile> EncryptAllAsync() =>
+        GrainFactory.ScanBatchesAsync<AdminRecord, EncryptedProfile>(AdminBatch, EncryptAsync).EndingWith(this, logger);
 
     /// <summary>Every admin's profile extracted concurrently, then the batch condensed and encrypted.</summary>
-    private async Task<IEnumerable<EncryptedProfile>> EncryptAsync(List<AdminRecord> admins)
+    private async Task<IEnumerable<EncryptedProfile>> EncryptAsync(AdminRecord[] admins)
     {
         var batch = await Task.WhenAll(admins.Select(ExtractAsync));
         var tokens = await protector.ProtectAsync(batch);

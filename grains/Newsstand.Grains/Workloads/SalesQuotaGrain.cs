@@ -89,16 +89,16 @@ internal sealed partial class SalesQuotaGrain([FromKeyedServices(TimeProviderNam
                     .Select(s => Evaluate(runId, s))
                     .Catch((Exception error) => Observable.Return(new QuotaEvaluation(runId, sale.Id, null, null, sale.Profit, false, error.Message))))
                 .Subscribe(evaluated.Add);
-            await foreach (var sale in GrainFactory.ScanAsync<SalesRecord>(ScanBatch))
+            await foreach (var batch in GrainFactory.ScanBatchesAsync<SalesRecord>(ScanBatch))
             {
-                sales.OnNext(sale);
-                if (evaluated.Count >= ScanBatch)
+                // Each sale is evaluated as it is pushed (the pipeline is synchronous): the batch's evaluations are all in.
+                foreach (var sale in batch)
                 {
-                    await PublishAsync(stream, evaluated);
+                    sales.OnNext(sale);
                 }
+                await PublishAsync(stream, evaluated);
             }
             sales.OnCompleted();
-            await PublishAsync(stream, evaluated);
             _latest = _latest! with { Status = QuotaRunStates.Completed, FinishedAt = time.GetUtcNow() };
         }
         catch (Exception error)

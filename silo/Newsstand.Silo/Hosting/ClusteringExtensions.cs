@@ -10,7 +10,7 @@ internal static class ClusteringExtensions
     /// <summary>Orleans' membership options (probe timeouts and the like), e.g. <c>Orleans:Membership:ProbeTimeout</c>.</summary>
     public const string MembershipSection = "Orleans:Membership";
 
-    public static ISiloBuilder UseNewsstandClustering(this ISiloBuilder silo, SiloClusterOptions cluster, IConfiguration configuration)
+    public static ISiloBuilder UseNewsstandClustering(this ISiloBuilder silo, SiloClusterOptions cluster)
     {
         var advertised = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : null;
         if (cluster.UsesRedis)
@@ -38,7 +38,8 @@ internal static class ClusteringExtensions
             }
         }
         silo.Configure<SiloOptions>(options => options.SiloName = cluster.EffectiveSiloName);
-        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection(MembershipSection));
+        // Orleans' own options class, bound and checked like ours: a bad value stops the start naming its key.
+        silo.Services.AddSettings<ClusterMembershipOptions>(MembershipSection);
         return silo;
     }
 

@@ -22,7 +22,7 @@ internal static class SiloHostingExtensions
         builder.Services.AddSettings<SiloClusterOptions>(SiloClusterOptions.SectionName);
         builder.UseOrleans(silo =>
         {
-            silo.UseNewsstandClustering(cluster, builder.Configuration)
+            silo.UseNewsstandClustering(cluster)
                 .AddActivityPropagation()
                 .AddNewsstandGrains()
                 .AddDashboard();

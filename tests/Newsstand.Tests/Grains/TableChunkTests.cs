@@ -169,6 +169,29 @@ public sealed class TableChunkTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheBatchedScanGivesTheScansRowsInFullBatches()
+    {
+        var loginId = await AddLoginAsync();
+        var first = Ids.Chunks(3);
+        await AddVendorsAsync(loginId, [.. Enumerable.Range(0, 30).Select(i => first + (i * 89))]);
+
+        var batches = new List<VendorRecord[]>();
+        await foreach (var batch in _grains.ScanBatchesAsync<VendorRecord>(batchSize: 7))
+        {
+            batches.Add(batch);
+        }
+        var scanned = new List<int>();
+        await foreach (var vendor in _grains.ScanAsync<VendorRecord>(batchSize: 7))
+        {
+            scanned.Add(vendor.Id);
+        }
+
+        Assert.Equal(scanned, batches.SelectMany(batch => batch).Select(vendor => vendor.Id));
+        Assert.All(batches.Take(batches.Count - 1), batch => Assert.Equal(7, batch.Length));
+        Assert.InRange(batches[^1].Length, 1, 7);
+    }
+
+    [Fact]
     public async Task AListLongerThanOneSliceStreamsAsOneValidArray()
     {
         var loginId = await AddLoginAsync();

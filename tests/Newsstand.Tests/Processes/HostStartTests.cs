@@ -111,6 +111,8 @@ public sealed class HostStartTests
     [InlineData("ProfileKeys__CertificatePath", "/nonexistent/keys.pfx", "ProfileKeys:CertificatePath")]
     [InlineData("Tables__ChunkIdleAge", "soon", "Tables:ChunkIdleAge")]
     [InlineData("Hashing__Iterations", "10", "Hashing:Iterations")]
+    [InlineData("Orleans__Membership__ProbeTimeout", "abc", "Orleans:Membership:ProbeTimeout")]
+    [InlineData("Orleans__Membership__NumMissedProbesLimit", "many", "Orleans:Membership:NumMissedProbesLimit")]
     public async Task SiloDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
     {
         var settings = SiloSettings();
@@ -121,6 +123,7 @@ public sealed class HostStartTests
         Assert.Equal(2, exitCode);
         Assert.Contains("The silo cannot start", output, StringComparison.Ordinal);
         Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -135,6 +138,7 @@ public sealed class HostStartTests
     [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/33", "ForwardedHeaders:KnownNetworks:0: is not a network in CIDR notation")]
     [InlineData("ForwardedHeaders__KnownProxies__0", "ingress", "ForwardedHeaders:KnownProxies:0: is not an IP address")]
     [InlineData("Orleans__Tls__CaCertificatePath", "/nonexistent/ca.pem", "Orleans:Tls:CaCertificatePath: a CA is configured but TLS is off")]
+    [InlineData("Orleans__Messaging__ResponseTimeout", "abc", "Orleans:Messaging:ResponseTimeout")]
     public async Task WebClientDoesNotStartWithAnInvalidSettingAndNamesIt(string variable, string value, string named)
     {
         var settings = new Dictionary<string, string>
