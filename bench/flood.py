@@ -99,9 +99,9 @@ def main():
             client_pid = pids[1]
             counters = None
             if args.counters:
-                counters = subprocess.Popen([os.path.expanduser("~/.dotnet/tools/dotnet-counters"), "collect", "-p", str(client_pid),
-                                             "--counters", "System.Runtime", "--format", "csv", "-o", os.path.abspath(args.counters)],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                counters = subprocess.Popen(["dotnet", "dotnet-counters", "collect", "-p", str(client_pid), "--counters", "System.Runtime",
+                                             "--format", "csv", "-o", os.path.abspath(args.counters)],
+                                            cwd=bench.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             bench.ensure_vendors(base)
             send_messages(base, args.messages, vendor=1)
             host, port = base.split("//")[1].split(":")
