@@ -15,6 +15,8 @@ import argparse
 import asyncio
 import concurrent.futures
 import json
+import os
+import subprocess
 import tempfile
 import threading
 import time
@@ -80,14 +82,26 @@ def main():
     parser.add_argument("--addresses", type=int, default=64)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=12, help="light measurement (and flood hold) time")
+    parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (no build), e.g. main's for an A/B")
+    parser.add_argument("--counters", metavar="CSV", help="also record the web client's runtime counters (GC heap, working set) "
+                        "once a second into CSV with dotnet-counters, to see where its memory goes")
+    parser.add_argument("--client-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the web client (repeatable), e.g. LongLived__Total=256")
     args = parser.parse_args()
 
     services = bench.Services()
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="nsms-flood-") as data_dir:
-            base, pids = bench.start_ours(services, data_dir, {}, {})
+            # The original's anonymous contract (Auth__Mode=Open): the caps count client addresses, as for signed-in callers.
+            client_env = {"Auth__Mode": "Open", **dict(pair.split("=", 1) for pair in args.client_env)}
+            base, pids = bench.start_ours(services, data_dir, {}, client_env, build=args.build_root == bench.ROOT, root=args.build_root)
             client_pid = pids[1]
+            counters = None
+            if args.counters:
+                counters = subprocess.Popen(["dotnet", "dotnet-counters", "collect", "-p", str(client_pid), "--counters", "System.Runtime",
+                                             "--format", "csv", "-o", os.path.abspath(args.counters)],
+                                            cwd=bench.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             bench.ensure_vendors(base)
             send_messages(base, args.messages, vendor=1)
             host, port = base.split("//")[1].split(":")
@@ -113,6 +127,9 @@ def main():
                              before_light, during_light, before_rss, peak[0]))
                 print(f"{name}: {rows[-1][2]} accepted, {rows[-1][3]} refused, light p99 {before_light['p99']:.2f} -> {during_light['p99']:.2f} ms, "
                       f"client RSS {before_rss:.0f} -> peak {peak[0]:.0f} MB", flush=True)
+            if counters:
+                counters.terminate()
+                counters.wait()
     finally:
         services.stop()
 

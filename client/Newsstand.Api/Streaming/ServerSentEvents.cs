@@ -21,6 +21,9 @@ internal static partial class ServerSentEvents
 
     public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(15);
 
+    /// <summary>Bytes of ready events written before they are flushed together.</summary>
+    private const int FlushBytes = 16 * 1024;
+
     public static async Task WriteAsync(HttpContext context, IAsyncEnumerable<ServerSentEvent> events, TimeSpan heartbeat, TimeProvider time)
     {
         var response = context.Response;
@@ -37,26 +40,43 @@ internal static partial class ServerSentEvents
 
         var enumerator = events.GetAsyncEnumerator(aborted);
         var next = Task.FromResult(false);
+        var unflushed = 0L;
         try
         {
             next = enumerator.MoveNextAsync().AsTask();
             while (true)
             {
-                using var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                var delay = Task.Delay(heartbeat, time, beat.Token);
-                if (await Task.WhenAny(next, delay) == delay)
+                if (!next.IsCompleted)
                 {
-                    body.Write(": heartbeat\n\n"u8);
-                    await body.FlushAsync(aborted);
-                    continue;
+                    // Nothing more is ready: what is written goes out now, then a heartbeat fills any long silence.
+                    if (unflushed > 0)
+                    {
+                        unflushed = 0;
+                        await body.FlushAsync(aborted);
+                    }
+                    using var beat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    var delay = Task.Delay(heartbeat, time, beat.Token);
+                    if (await Task.WhenAny(next, delay) == delay)
+                    {
+                        body.Write(": heartbeat\n\n"u8);
+                        await body.FlushAsync(aborted);
+                        continue;
+                    }
+                    await beat.CancelAsync();
                 }
-                await beat.CancelAsync();
                 if (!await next)
                 {
+                    await body.FlushAsync(aborted);
                     return;
                 }
-                Write(body, enumerator.Current);
-                await body.FlushAsync(aborted);
+                unflushed += Write(body, enumerator.Current);
+                // Events that are ready at once (a catch-up page) go out together: one flush (one send) per
+                // FlushBytes, not per event. The flush also waits while the client is slower than the feed.
+                if (unflushed >= FlushBytes)
+                {
+                    unflushed = 0;
+                    await body.FlushAsync(aborted);
+                }
                 next = enumerator.MoveNextAsync().AsTask();
             }
         }
@@ -94,21 +114,38 @@ internal static partial class ServerSentEvents
     [LoggerMessage(Level = LogLevel.Warning, Message = "The feed {Path} failed and its answer was ended; the client may resume.")]
     private static partial void LogFeedEnded(ILogger logger, PathString path, Exception error);
 
-    private static void Write(PipeWriter body, ServerSentEvent item)
+    /// <summary>Writes one event straight into the answer's buffer (no intermediate string); the bytes written.</summary>
+    private static long Write(PipeWriter body, ServerSentEvent item)
     {
-        var text = new StringBuilder();
         // Ids and event names are ours and single-line; a line break in them would end the field early.
-        text.Append("id: ").Append(item.Id.ReplaceLineEndings(" ")).Append('\n');
-        text.Append("event: ").Append(item.Event.ReplaceLineEndings(" ")).Append('\n');
+        var written = Field(body, "id: "u8, item.Id.ReplaceLineEndings(" "));
+        written += Field(body, "event: "u8, item.Event.ReplaceLineEndings(" "));
         if (item.RetryMilliseconds is { } retry)
         {
-            text.Append("retry: ").Append(retry.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            written += Field(body, "retry: "u8, retry.ToString(CultureInfo.InvariantCulture));
         }
-        foreach (var line in item.Data.Split('\n'))
+        var data = item.Data.AsSpan();
+        while (true)
         {
-            text.Append("data: ").Append(line.TrimEnd('\r')).Append('\n');
+            var end = data.IndexOf('\n');
+            var line = end < 0 ? data : data[..end];
+            written += Field(body, "data: "u8, line.TrimEnd('\r'));
+            if (end < 0)
+            {
+                break;
+            }
+            data = data[(end + 1)..];
         }
-        text.Append('\n');
-        body.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        body.Write("\n"u8);
+        return written + 1;
+    }
+
+    /// <summary>One <c>name: value</c> line.</summary>
+    private static long Field(PipeWriter body, ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
+    {
+        body.Write(name);
+        var written = Encoding.UTF8.GetBytes(value, body);
+        body.Write("\n"u8);
+        return name.Length + written + 1;
     }
 }

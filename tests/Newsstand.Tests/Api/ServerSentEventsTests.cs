@@ -26,8 +26,8 @@ public sealed class ServerSentEventsTests
         events.Writer.TryWrite(new ServerSentEvent("p0-1", "added", "{\"a\":1}\n{\"b\":2}", 15000));
         var writing = ServerSentEvents.WriteAsync(context, Watch(events.Reader, disposed), TimeSpan.FromSeconds(15), time);
         await body.NextWriteAsync();
-        // The writer has written the event and now waits for the next one, with a fresh heartbeat timer.
-        await time.TimersCreatedAsync(2);
+        // The writer has written the event (it was ready at once: no timer for it) and now waits for the next one, with a heartbeat timer.
+        await time.TimersCreatedAsync(1);
         time.Fake.Advance(TimeSpan.FromSeconds(15));
         await body.NextWriteAsync();
         await left.CancelAsync();
