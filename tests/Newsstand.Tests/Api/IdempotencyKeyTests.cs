@@ -271,9 +271,15 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture) : IAsyncLifetime
     internal static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, JsonNode body, string key) =>
         await PostRawAsync(http, path, body.ToJsonString(), key);
 
-    internal static async Task<HttpResponseMessage> PostRawAsync(HttpClient http, string path, string json, string key)
+    internal static async Task<HttpResponseMessage> PostRawAsync(HttpClient http, string path, string json, string key) =>
+        await SendAsync(http, HttpMethod.Post, path, json, key);
+
+    internal static async Task<HttpResponseMessage> PatchAsync(HttpClient http, string path, JsonNode body, string key) =>
+        await SendAsync(http, HttpMethod.Patch, path, body.ToJsonString(), key);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string json, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         return await http.SendAsync(request);
     }
