@@ -174,32 +174,6 @@ public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AKeyedBillingJobStartWhoseCommitAnswerIsLostIsAnsweredByItsRetryWithTheOriginalJobAndStartedOnce()
-    {
-        var date = TestDates.Next();
-        var path = $"/ch08/billing/save/csv?billing_date={TestDates.Text(date)}";
-        var key = IdempotencyKeyTests.NewKey();
-        using var http = Http();
-
-        _cutter.Arm();
-        using var lost = await IdempotencyKeyTests.PostAsync(http, path, new JsonObject(), key).WaitAsync(Patience);
-        await _cutter.Cut.Task.WaitAsync(Patience);
-        using var retry = await IdempotencyKeyTests.PostAsync(http, path, new JsonObject(), key);
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
-        var jobs = await CountAsync(db => db.Set<BillingJobEntity>().Where(j => j.BillingDate == date).Select(j => j.Id).ToListAsync());
-        var job = Assert.Single(jobs);
-        Assert.Equal($"/ch08/billing/jobs/{job}", retry.Headers.Location?.OriginalString);
-        Assert.Equal(job, (string)JsonNode.Parse(await retry.Content.ReadAsStringAsync())!["job_id"]!);
-        // The job the answer names is served (its owner read its row again) and runs to its end.
-        using var status = await http.GetAsync($"/ch08/billing/jobs/{job}?wait=20");
-        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
-        Assert.Equal("succeeded", (string)JsonNode.Parse(await status.Content.ReadAsStringAsync())!["status"]!);
-    }
-
-    [Fact]
     public async Task AKeyedSendWhoseCommitAnswerIsLostIsAppendedAndConsumedOnceWhenRetried()
     {
         var loginId = Ids.Next();
