@@ -1,7 +1,10 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
+using Newsstand.Api.Idempotency;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Workloads;
@@ -41,11 +44,26 @@ internal static class BillingWorkloadsApi
         return group;
     }
 
-    private static async Task<Accepted<JobAccepted>> SaveCsvAsync(BillingDateQuery date, IGrainFactory grains)
+    private static async Task<Accepted<JobAccepted>> SaveCsvAsync(BillingDateQuery date, IGrainFactory grains, HttpContext context, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
-        var job = await grains.GetGrain<IBillingSheetScheduleGrain>(date.Key).StartAsync();
-        return TypedResults.Accepted($"/ch08/billing/jobs/{job.JobId}", new JobAccepted("done", job.JobId));
+        var schedule = grains.GetGrain<IBillingSheetScheduleGrain>(date.Key);
+        if (context.Features.Get<IdempotencyFeature>() is not { } keyed)
+        {
+            return Accepted((await schedule.StartAsync()).JobId);
+        }
+        // A keyed start names its job here, so its answer can be committed with the job's row; when a job of the date is
+        // already active nothing is written, and the answer (naming that job) is stored after it like any other.
+        var proposed = Guid.NewGuid().ToString("N");
+        var answer = keyed.Answer(StatusCodes.Status202Accepted, "application/json; charset=utf-8", JobLocation(proposed),
+            JsonSerializer.SerializeToUtf8Bytes(new JobAccepted("done", proposed), json.Value.SerializerOptions));
+        var job = await schedule.StartKeyedAsync(proposed, answer);
+        keyed.StoredWithEffect = job.JobId == proposed;
+        return Accepted(job.JobId);
     }
+
+    private static Accepted<JobAccepted> Accepted(string jobId) => TypedResults.Accepted(JobLocation(jobId), new JobAccepted("done", jobId));
+
+    private static string JobLocation(string jobId) => $"/ch08/billing/jobs/{jobId}";
 
     private static async Task<Ok<BillingJobStatus>> GetJobAsync([FromRoute(Name = "job_id")] string jobId, WaitQuery wait, IGrainFactory grains)
     {

@@ -1,9 +1,14 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Newsstand.Api.Access;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
 using Newsstand.Api.Hosting;
+using Newsstand.Api.Idempotency;
 using Newsstand.Grains;
+using Newsstand.Idempotency;
 using Newsstand.Records;
 using Newsstand.Workloads;
 
@@ -69,10 +74,16 @@ internal static class LoginApi
         return group;
     }
 
-    private static async Task<Ok<LoginView>> AddAsync(JsonBody<NewLogin> body, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.LoginOwner(body.Value.Id).AddAsync(body.Value));
+    private static async Task<Ok<LoginView>> AddAsync(JsonBody<NewLogin> body, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        var owner = grains.LoginOwner(body.Value.Id);
+        return TypedResults.Ok(context.Features.Get<IdempotencyFeature>() is { } keyed
+            ? await KeyedAsync(body.Value, keyed, json.Value.SerializerOptions, owner.AddKeyedAsync)
+            : await owner.AddAsync(body.Value));
+    }
 
-    private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<LoginView>, ProblemHttpResult>> UpdateAsync(IdQuery query, JsonBody<NewLogin> body, HttpContext context, IGrainFactory grains,
+        IOptions<JsonOptions> json)
     {
         if (body.Value.Id != query.Id)
         {
@@ -82,7 +93,21 @@ internal static class LoginApi
         {
             return refused;
         }
-        return TypedResults.Ok(await grains.LoginOwner(query.Id).UpdateAsync(body.Value with { CurrentPassword = null }));
+        var owner = grains.LoginOwner(query.Id);
+        var change = body.Value with { CurrentPassword = null };
+        return TypedResults.Ok(context.Features.Get<IdempotencyFeature>() is { } keyed
+            ? await KeyedAsync(change, keyed, json.Value.SerializerOptions, owner.UpdateKeyedAsync)
+            : await owner.UpdateAsync(change));
+    }
+
+    /// <summary>A keyed add or update: its answer (the login as it will be stored, as this route writes it) is committed with
+    /// the row itself, so a retry after an unknown outcome finds it exactly when the write took effect.</summary>
+    private static async Task<LoginView> KeyedAsync(NewLogin login, IdempotencyFeature keyed, JsonSerializerOptions json,
+        Func<NewLogin, IdempotencyRecord, Task<LoginView>> write)
+    {
+        var stored = await write(login, keyed.OkAnswer(new LoginView(login.Id, Usernames.Canonical(login.Username), login.UserType), json));
+        keyed.StoredWithEffect = true;
+        return stored;
     }
 
     private static async Task<Results<Ok<TokenAnswer>, ProblemHttpResult>> TokenAsync(TokenForm form, IGrainFactory grains, HttpContext context)

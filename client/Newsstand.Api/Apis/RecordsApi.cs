@@ -97,8 +97,7 @@ internal static class RecordsApi
     private static async Task<TRecord> AddKeyedAsync<TRecord>(TRecord record, IdempotencyFeature keyed, OwnerReferences owners, JsonSerializerOptions json)
         where TRecord : class, ITableRecord
     {
-        var answer = keyed.Answer(StatusCodes.Status200OK, "application/json; charset=utf-8", null, JsonSerializer.SerializeToUtf8Bytes(record, json));
-        var stored = await owners.AddKeyedAsync(record, answer);
+        var stored = await owners.AddKeyedAsync(record, keyed.OkAnswer(record, json));
         keyed.StoredWithEffect = true;
         return stored;
     }

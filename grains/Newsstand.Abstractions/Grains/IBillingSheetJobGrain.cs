@@ -9,8 +9,9 @@ namespace Newsstand.Grains;
 /// </summary>
 public interface IBillingSheetJobGrain : IGrainWithStringKey
 {
-    /// <summary>Records the job as queued for <paramref name="billingDate"/> and starts it in the background.</summary>
-    Task<BillingJobStatus> StartAsync(DateOnly billingDate);
+    /// <summary>Records the job as queued for <paramref name="billingDate"/> and starts it in the background; with
+    /// <paramref name="answer"/>, the answer to the caller's <c>Idempotency-Key</c> is committed with the job's row.</summary>
+    Task<BillingJobStatus> StartAsync(DateOnly billingDate, Idempotency.IdempotencyRecord? answer = null);
 
     /// <summary>The job's status; throws <see cref="Errors.WorkloadNotFoundException"/> for an unknown job.</summary>
     Task<BillingJobStatus> GetAsync();

@@ -17,6 +17,15 @@ public interface ILoginChunkGrain : ITableChunkGrain<LoginView>
     /// <summary>Replaces username, user type and password (re-hashed) of an existing login.</summary>
     Task<LoginView> UpdateAsync(NewLogin login);
 
+    /// <summary>Adds the login like <see cref="AddAsync"/>, with the answer to the caller's <c>Idempotency-Key</c> committed in
+    /// the same transaction (its retention starts at the chunk's clock): a retry of an add whose outcome was unknown finds
+    /// the answer stored exactly when the login is. Throws what <see cref="AddAsync"/> throws.</summary>
+    Task<LoginView> AddKeyedAsync(NewLogin login, Idempotency.IdempotencyRecord answer);
+
+    /// <summary>Changes the login like <see cref="UpdateAsync"/>, with the answer to the caller's <c>Idempotency-Key</c>
+    /// committed in the same transaction. Throws what <see cref="UpdateAsync"/> throws.</summary>
+    Task<LoginView> UpdateKeyedAsync(NewLogin login, Idempotency.IdempotencyRecord answer);
+
     /// <summary>The login <paramref name="id"/> if its password matches, else null; the comparison runs in constant time.</summary>
     Task<LoginView?> VerifyAsync(int id, LoginCredentials credentials);
 }

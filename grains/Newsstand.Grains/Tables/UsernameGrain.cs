@@ -45,6 +45,12 @@ internal sealed class UsernameGrain(NewsstandDb db, DecoyPassword decoy) : Grain
         return Task.CompletedTask;
     }
 
+    public Task ForgetAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public async Task<LoginView?> VerifyAsync(LoginCredentials credentials)
     {
         if (_holder is { } id)

@@ -6,6 +6,7 @@ using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Hosting;
+using Newsstand.Idempotency;
 using Orleans.Concurrency;
 
 namespace Newsstand.Workloads;
@@ -62,7 +63,7 @@ internal sealed partial class BillingSheetJobGrain(
         }
     }
 
-    public async Task<BillingJobStatus> StartAsync(DateOnly billingDate)
+    public async Task<BillingJobStatus> StartAsync(DateOnly billingDate, IdempotencyRecord? answer = null)
     {
         if (_job is { } existing)
         {
@@ -70,7 +71,17 @@ internal sealed partial class BillingSheetJobGrain(
         }
         var job = new BillingJobEntity(JobId, billingDate, JobStates.Queued, 0, 0, 0, null, BillingSheetWriter.FileNameOf(billingDate), null,
             Now(), null, null, 0);
-        await db.InsertAsync(job);
+        try
+        {
+            await (answer is null ? db.InsertAsync(job)
+                : db.WriteUnitAsync(new WriteRow(job, EntityState.Added), new WriteRow(answer with { CreatedAtMs = job.CreatedAt.ToUnixTimeMilliseconds() }, EntityState.Added)));
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            // The row may be stored: a new activation reads it (and resumes the job when asked about it).
+            DeactivateOnIdle();
+            throw;
+        }
         _job = job;
         await PublishAsync();
         StartRun();

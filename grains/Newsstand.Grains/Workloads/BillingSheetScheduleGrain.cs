@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
+using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Idempotency;
 
 namespace Newsstand.Workloads;
 
@@ -24,7 +26,11 @@ internal sealed class BillingSheetScheduleGrain(NewsstandDb db) : Grain, IBillin
             .FirstOrDefaultAsync(cancellationToken));
     }
 
-    public async Task<BillingJobStatus> StartAsync()
+    public Task<BillingJobStatus> StartAsync() => StartWithAsync(Guid.NewGuid().ToString("N"), answer: null);
+
+    public Task<BillingJobStatus> StartKeyedAsync(string jobId, IdempotencyRecord answer) => StartWithAsync(jobId, answer);
+
+    private async Task<BillingJobStatus> StartWithAsync(string id, IdempotencyRecord? answer)
     {
         if (_current is { } current)
         {
@@ -34,8 +40,17 @@ internal sealed class BillingSheetScheduleGrain(NewsstandDb db) : Grain, IBillin
                 return status;
             }
         }
-        var id = Guid.NewGuid().ToString("N");
-        var started = await GrainFactory.GetGrain<IBillingSheetJobGrain>(id).StartAsync(_date);
+        BillingJobStatus started;
+        try
+        {
+            started = await GrainFactory.GetGrain<IBillingSheetJobGrain>(id).StartAsync(_date, answer);
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            // Whether the job's row was stored only the database knows: the next activation reads the active job again.
+            DeactivateOnIdle();
+            throw;
+        }
         _current = id;
         return started;
     }

@@ -63,6 +63,34 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyedLoginAddAndUpdateStoreTheLoginAsAnsweredAndReplayItWithoutTheirPasswords()
+    {
+        var id = Ids.Next();
+        var addKey = NewKey();
+        var updateKey = NewKey();
+        var change = Bodies.Login(id, username: $"Changed{id}", password: "an0ther-pass");
+
+        using var added = await PostAsync(_http, "/ch08/login/add", Bodies.Login(id, username: $"Keyed{id}"), addKey);
+        using var addedAgain = await PostAsync(_http, "/ch08/login/add", Bodies.Login(id, username: $"Keyed{id}"), addKey);
+        using var updated = await PatchAsync(_http, $"/ch08/login/update?id={id}", change, updateKey);
+        using var updatedAgain = await PatchAsync(_http, $"/ch08/login/update?id={id}", change, updateKey);
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Equal("true", addedAgain.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await added.Content.ReadAsStringAsync(), await addedAgain.Content.ReadAsStringAsync());
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = id, ["username"] = $"keyed{id}", ["user_type"] = 1 },
+            JsonNode.Parse(await addedAgain.Content.ReadAsStringAsync())));
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("true", updatedAgain.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await updated.Content.ReadAsStringAsync(), await updatedAgain.Content.ReadAsStringAsync());
+        await using var db = fixture.OpenDatabase();
+        var answers = await db.Set<IdempotencyRecord>().Where(a => a.Key == addKey || a.Key == updateKey).ToListAsync();
+        Assert.Equal(2, answers.Count);
+        Assert.All(answers, a => Assert.DoesNotContain("pass", Encoding.UTF8.GetString(a.Body), StringComparison.Ordinal));
+        Assert.Equal($"changed{id}", await db.Logins.Where(l => l.Id == id).Select(l => l.Username).SingleAsync());
+    }
+
+    [Fact]
     public async Task AnAnswerThatRefusedTheWriteIsStoredAndReplayedToo()
     {
         var vendor = Bodies.Vendor(Ids.Next(), loginId: Ids.Next());
@@ -271,9 +299,15 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture) : IAsyncLifetime
     internal static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, JsonNode body, string key) =>
         await PostRawAsync(http, path, body.ToJsonString(), key);
 
-    internal static async Task<HttpResponseMessage> PostRawAsync(HttpClient http, string path, string json, string key)
+    internal static async Task<HttpResponseMessage> PostRawAsync(HttpClient http, string path, string json, string key) =>
+        await SendAsync(http, HttpMethod.Post, path, json, key);
+
+    internal static async Task<HttpResponseMessage> PatchAsync(HttpClient http, string path, JsonNode body, string key) =>
+        await SendAsync(http, HttpMethod.Patch, path, body.ToJsonString(), key);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string json, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         return await http.SendAsync(request);
     }

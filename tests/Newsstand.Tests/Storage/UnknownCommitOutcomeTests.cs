@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -118,6 +119,58 @@ public sealed class UnknownCommitOutcomeTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(vendor, JsonNode.Parse(await retry.Content.ReadAsStringAsync())));
         Assert.Equal(1, await CountAsync(db => db.Vendors.CountAsync(v => v.Id == (int)vendor["id"]!)));
         Assert.Equal(1, await CountAsync(db => db.Set<IdempotencyRecord>().CountAsync(a => a.Key == key)));
+    }
+
+    [Fact]
+    public async Task AKeyedLoginAddWhoseCommitAnswerIsLostIsAnsweredByItsRetryWithTheOriginalAnswerAndStoredOnce()
+    {
+        var id = Ids.Next();
+        var login = Bodies.Login(id, username: $"  Keyed{id} ");
+        var key = IdempotencyKeyTests.NewKey();
+        using var http = Http();
+
+        _cutter.Arm();
+        using var lost = await IdempotencyKeyTests.PostAsync(http, "/ch08/login/add", login, key).WaitAsync(Patience);
+        await _cutter.Cut.Task.WaitAsync(Patience);
+        using var retry = await IdempotencyKeyTests.PostAsync(http, "/ch08/login/add", login, key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var expected = new JsonObject { ["id"] = id, ["username"] = $"keyed{id}", ["user_type"] = 1 };
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(await retry.Content.ReadAsStringAsync())));
+        Assert.Equal(1, await CountAsync(db => db.Logins.CountAsync(l => l.Id == id)));
+        Assert.Equal(1, await CountAsync(db => db.Set<IdempotencyRecord>().CountAsync(a => a.Key == key)));
+        // The name's owner read the stored login again: the new login can sign in.
+        using var verify = await http.PostAsync("/ch08/login/verify", JsonContent.Create(new JsonObject { ["username"] = $"keyed{id}", ["password"] = "s3cret-pass" }));
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+    }
+
+    [Fact]
+    public async Task AKeyedLoginUpdateWhoseCommitAnswerIsLostIsAnsweredByItsRetryWithTheOriginalAnswerAndAppliedOnce()
+    {
+        var id = Ids.Next();
+        await Grains.LoginOwner(id).AddAsync(new NewLogin(id, $"user{id}", "s3cret-pass", 1));
+        var change = Bodies.Login(id, username: $"Renamed{id}", password: "n3w-secret-pass");
+        var key = IdempotencyKeyTests.NewKey();
+        using var http = Http();
+
+        _cutter.Arm();
+        using var lost = await IdempotencyKeyTests.PatchAsync(http, $"/ch08/login/update?id={id}", change, key).WaitAsync(Patience);
+        await _cutter.Cut.Task.WaitAsync(Patience);
+        var committed = await CountAsync(db => db.Logins.Where(l => l.Id == id).Select(l => l.Password).SingleAsync());
+        using var retry = await IdempotencyKeyTests.PatchAsync(http, $"/ch08/login/update?id={id}", change, key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var expected = new JsonObject { ["id"] = id, ["username"] = $"renamed{id}", ["user_type"] = 1 };
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(await retry.Content.ReadAsStringAsync())));
+        // No second effect: the hash (salted anew by every update) is the one the lost commit stored.
+        Assert.Equal(committed, await CountAsync(db => db.Logins.Where(l => l.Id == id).Select(l => l.Password).SingleAsync()));
+        Assert.Equal(1, await CountAsync(db => db.Set<IdempotencyRecord>().CountAsync(a => a.Key == key)));
+        using var verify = await http.PostAsync("/ch08/login/verify", JsonContent.Create(new JsonObject { ["username"] = $"renamed{id}", ["password"] = "n3w-secret-pass" }));
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
     }
 
     [Fact]
