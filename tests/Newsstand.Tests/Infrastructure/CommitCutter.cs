@@ -19,6 +19,7 @@ internal sealed class CommitCutter : IAsyncDisposable
     private readonly int _port;
     private readonly Task _accepting;
     private int _armed;
+    private byte[]? _marker;
 
     private CommitCutter(string host, int port)
     {
@@ -35,9 +36,14 @@ internal sealed class CommitCutter : IAsyncDisposable
     /// <summary>Completes once an armed cut has happened.</summary>
     public TaskCompletionSource Cut { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Arm()
+    /// <summary>
+    /// Cuts the next COMMIT; with <paramref name="marker"/>, the next COMMIT of a connection that has sent those bytes
+    /// (e.g. an idempotency key among a statement's parameters), so a background commit in between is let through.
+    /// </summary>
+    public void Arm(string? marker = null)
     {
         Cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _marker, marker is null ? null : Encoding.UTF8.GetBytes(marker));
         Volatile.Write(ref _armed, 1);
     }
 
@@ -79,11 +85,14 @@ internal sealed class CommitCutter : IAsyncDisposable
     private async Task ToServerAsync(NetworkStream from, NetworkStream to, TaskCompletionSource cutting)
     {
         var buffer = new byte[64 * 1024];
+        var marked = false;
         int read;
         while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
         {
+            var sent = buffer.AsSpan(0, read);
+            marked |= Volatile.Read(ref _marker) is { } marker && sent.IndexOf(marker) >= 0;
             // Marked before the COMMIT leaves, so that the server's answer to it is never relayed.
-            if (buffer.AsSpan(0, read).IndexOf(Commit) >= 0 && Interlocked.Exchange(ref _armed, 0) == 1)
+            if (sent.IndexOf(Commit) >= 0 && (marked || Volatile.Read(ref _marker) is null) && Interlocked.Exchange(ref _armed, 0) == 1)
             {
                 cutting.TrySetResult();
             }
