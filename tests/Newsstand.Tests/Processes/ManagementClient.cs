@@ -84,13 +84,6 @@ internal sealed class ManagementClient(IHost host) : IAsyncDisposable
             .Select(type => type[(type.LastIndexOf('.') + 1)..]).Distinct().Order().ToArray();
     }
 
-    /// <summary>Whether the grain of class <paramref name="className"/> with Guid key <paramref name="key"/> has an activation.</summary>
-    public async Task<bool> IsActiveAsync(string className, Guid key)
-    {
-        var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return statistics.Any(s => s.GrainType.Split(',')[0].EndsWith("." + className, StringComparison.Ordinal) && s.GrainId.GetGuidKey() == key);
-    }
-
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
