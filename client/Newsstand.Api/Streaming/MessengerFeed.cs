@@ -159,7 +159,9 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
                 expected = [.. progress.Select(p => p.Checkpoint)];
                 if (missed && !heardLive)
                 {
-                    await live.RenewAsync();
+                    // The renewal is the web client's, for all its readers: it goes on when this reader stops waiting for it,
+                    // so a feed whose client left or whose token expired ends now, not after a grain call.
+                    await live.RenewAsync().WaitAsync(cancellationToken);
                 }
                 heardLive = false;
             }

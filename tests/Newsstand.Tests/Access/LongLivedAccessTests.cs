@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
+using Newsstand.Api.Streaming;
 using Newsstand.Tests.Api;
 using Newsstand.Tests.Infrastructure;
 
@@ -19,9 +20,6 @@ namespace Newsstand.Tests.Access;
 public sealed class LongLivedAccessTests(AccessClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    /// <summary>The token's expiry (the clock moves relative to it: the token may be issued a few seconds after the clock was set).</summary>
-    private static DateTimeOffset ExpiresAt(string token) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo;
 
     [Theory]
     [InlineData("/ch08/messenger/sse/add")]
@@ -37,12 +35,14 @@ public sealed class LongLivedAccessTests(AccessClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var body = await response.Content.ReadAsStreamAsync();
         var reading = new StreamReader(body).ReadToEndAsync();
+        await JoinedItsStreamAsync(web);
 
         // A minute before expiry the feed is still open.
-        clock.Advance(ExpiresAt(token) - TimeSpan.FromMinutes(1) - clock.GetUtcNow());
+        var expires = ExpiryOf(token);
+        clock.SetUtcNow(expires - TimeSpan.FromMinutes(1));
         Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(TimeSpan.FromMilliseconds(500))));
 
-        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        clock.SetUtcNow(expires + TimeSpan.FromSeconds(1));
         await reading.WaitAsync(Patience);
         AssertNeverLogged(token);
     }
@@ -67,16 +67,44 @@ public sealed class LongLivedAccessTests(AccessClusterFixture fixture)
         await socket.ConnectAsync(new UriBuilder(web.Socket("/ch08/customer/list/ws")) { Query = "access_token=" + token }.Uri, CancellationToken.None).WaitAsync(Patience);
 
         var first = JsonNode.Parse((await CustomerSocketTests.ReceiveAsync(socket))!)!;
-        clock.Advance(ExpiresAt(token) - TimeSpan.FromMinutes(1) - clock.GetUtcNow());
+        var expires = ExpiryOf(token);
+        clock.SetUtcNow(expires - TimeSpan.FromMinutes(1));
         await CustomerSocketTests.SendAsync(socket, $"{{\"rec_id\": {(int)first["id"]!}}}");
         var second = JsonNode.Parse((await CustomerSocketTests.ReceiveAsync(socket))!)!;
 
-        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        clock.SetUtcNow(expires + TimeSpan.FromSeconds(1));
         await CustomerSocketTests.SendAsync(socket, $"{{\"rec_id\": {(int)second["id"]!}}}");
         Assert.Null(await CustomerSocketTests.ReceiveAsync(socket));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
         Assert.Contains("access token expired", socket.CloseStatusDescription, StringComparison.Ordinal);
         AssertNeverLogged(token);
+    }
+
+    /// <summary>
+    /// When <paramref name="token"/> expires (its <c>exp</c>, about <see cref="Lifetime"/> after it was issued). The fake clock
+    /// starts before the web client and the sign-in, which take real time (seconds on a cold start): a test that moved
+    /// the clock by <see cref="Lifetime"/> from its start would land before or after the expiry depending on that time.
+    /// </summary>
+    private static DateTimeOffset ExpiryOf(string token)
+    {
+        var expires = DateTimeOffset.FromUnixTimeSeconds((long)JsonNode.Parse(Base64UrlEncoder.Decode(token.Split('.')[1]))!["exp"]!);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, Lifetime - TimeSpan.FromMinutes(1), Lifetime);
+        return expires;
+    }
+
+    /// <summary>
+    /// Waits until the feed holds its stream subscription (the notifications feed subscribes after its answer began). The
+    /// web client's Orleans client times its calls on the same fake clock: a subscription still in flight when the clock
+    /// jumps would time out at once and end the feed early, which no real clock does.
+    /// </summary>
+    private static async Task JoinedItsStreamAsync(KestrelWebClient web)
+    {
+        var subscriptions = web.Services.GetRequiredService<StreamSubscriptions>();
+        using var patience = new CancellationTokenSource(Patience);
+        while (subscriptions.Subscriptions == 0)
+        {
+            await Task.Delay(20, patience.Token);
+        }
     }
 
     /// <summary>The real web client on Kestrel in Required mode, on <paramref name="clock"/>, logging everything (Trace).</summary>
