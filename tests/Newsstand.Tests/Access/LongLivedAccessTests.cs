@@ -20,6 +20,7 @@ namespace Newsstand.Tests.Access;
 public sealed class LongLivedAccessTests(AccessClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 
     [Theory]
     [InlineData("/ch08/messenger/sse/add")]
