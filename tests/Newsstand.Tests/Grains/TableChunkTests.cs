@@ -129,7 +129,8 @@ public sealed class TableChunkTests(ClusterFixture fixture)
 
         Assert.Single(outcomes, o => o == "ok");
         Assert.All(outcomes.Where(o => o != "ok"), outcome => Assert.True(outcome is "id" or "retry", outcome));
-        Assert.Contains("retry", outcomes);
+        // Whether any add arrives while the first is still being written depends on how fast that commit is; a write
+        // held in flight answering "retry" is shown deterministically by ConsumerBatchTests (a reservation held).
         Assert.Single(await owner.FindAsync([id]));
     }
 
