@@ -22,6 +22,7 @@ internal static partial class AccessPolicies
         builder.Services.AddSettings<AccessOptions>(AccessOptions.SectionName);
         var open = Settings.Read<AccessOptions>(builder.Configuration, AccessOptions.SectionName).Mode == AccessMode.Open;
         builder.Services.AddSingleton<SigningKeyCache>();
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SigningKeyCache>());
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, BearerTokenSetup>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -9,9 +9,10 @@ namespace Newsstand.Api.Access;
 /// <summary>
 /// How a bearer token is validated: ES256 only, issuer and audience of this service, signed by a key of the
 /// <see cref="SigningKeyCache"/>, within its lifetime by this web client's clock (30 s skew). Long-lived routes also
-/// take the token from <c>access_token</c> in the query (<see cref="QueryAccessToken"/>).
+/// take the token from <c>access_token</c> in the query (<see cref="QueryAccessToken"/>). A token that passed is
+/// remembered until it expires (<see cref="ValidatedTokens"/>): a caller's next requests skip the signature check.
 /// </summary>
-internal sealed class BearerTokenSetup(SigningKeyCache keys, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class BearerTokenSetup(SigningKeyCache keys, ValidatedTokens validated, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -34,7 +35,7 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, TimeProvider time) 
             IssuerSigningKeyResolver = (_, _, keyId, _) => keys.Find(keyId) is { } key ? [key] : [],
             LifetimeValidator = (notBefore, expires, _, _) => WithinLifetime(notBefore, expires),
         };
-        options.Events = new JwtBearerEvents { OnMessageReceived = ReceivedAsync };
+        options.Events = new JwtBearerEvents { OnMessageReceived = ReceivedAsync, OnTokenValidated = Validated };
     }
 
     private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
@@ -50,6 +51,12 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, TimeProvider time) 
         context.Token = token;
         if (token is null)
         {
+            return;
+        }
+        if (validated.Find(token, WithinLifetime) is { } principal)
+        {
+            context.Principal = principal;
+            context.Success();
             return;
         }
         string? keyId = null;
@@ -72,6 +79,15 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, TimeProvider time) 
                 // The cluster cannot say right now: the token is judged by the keys held (an unknown one is refused).
             }
         }
+    }
+
+    private Task Validated(TokenValidatedContext context)
+    {
+        if (context.SecurityToken is JsonWebToken token && context.Principal is { } principal)
+        {
+            validated.Add(token.EncodedToken, principal, token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom, token.ValidTo, WithinLifetime);
+        }
+        return Task.CompletedTask;
     }
 
     private static string? BearerOf(string header) =>

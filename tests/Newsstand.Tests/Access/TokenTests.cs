@@ -128,6 +128,34 @@ public sealed class TokenTests(AccessClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AValidatedTokenIsRememberedUntilItExpiresAndAnAlteredCopyIsStillRefused()
+    {
+        var token = await fixture.AdminTokenAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var web = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
+            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock)));
+        using var http = web.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var validated = web.Services.GetRequiredService<Newsstand.Api.Access.ValidatedTokens>();
+        Assert.Equal(0, validated.Count);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/login/list/all")).StatusCode);
+        Assert.Equal(1, validated.Count);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/login/list/all")).StatusCode);
+        Assert.Equal(1, validated.Count);
+
+        var parts = token.Split('.');
+        parts[2] = parts[2][..^4] + (parts[2].EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+        using var altered = web.CreateClient();
+        altered.DefaultRequestHeaders.Authorization = new("Bearer", string.Join('.', parts));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await altered.GetAsync("/ch08/login/list/all")).StatusCode);
+        Assert.Equal(1, validated.Count);
+
+        clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(45)); // past expiry and the 30 s skew
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/ch08/login/list/all")).StatusCode);
+        Assert.Equal(0, validated.Count);
+    }
+
+    [Fact]
     public async Task ATokenFromOneWebClientIsAcceptedByAnother()
     {
         await using var first = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings);
