@@ -14,11 +14,14 @@ the database in DIR is kept (filled once, about four minutes) and reused by late
 the filled table, so "empty" is measured on the empty publication table instead. Loopback ports 9310-9313.
 """
 import argparse
+import csv
 import datetime
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
@@ -43,15 +46,56 @@ def burst(base, path, low, high, seconds):
     return bench.parse_wrk(text)
 
 
-def measured(base, path, low, high, args):
-    """Paced pages, after a closed-loop burst when asked (as bench/run.sh scale orders them)."""
+def measured(base, path, low, high, args, silo_pid):
+    """Paced pages, after a closed-loop burst when asked (as bench/run.sh scale orders them), with the silo's
+    allocations and collections during the paced run when --counters asks."""
     if args.burst:
         burst(base, path, low, high, args.burst)
-    return paced(base, path, low, high, args.seconds)
+    if not args.counters:
+        return paced(base, path, low, high, args.seconds)
+    with tempfile.TemporaryDirectory(prefix="nsms-deep-counters-") as folder:
+        file = os.path.join(folder, "silo.csv")
+        # It writes its file only when it ends by itself (--duration); a signal loses it.
+        counters = subprocess.Popen(["dotnet", "dotnet-counters", "collect", "-p", str(silo_pid), "--refresh-interval", "1",
+                                     "--duration", time.strftime("00:00:%M:%S", time.gmtime(args.seconds + 6)),
+                                     "--counters", "System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections]",
+                                     "--format", "csv", "-o", file], cwd=bench.ROOT, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)  # attached and past its first (partial) interval
+        started = time.time()
+        out = paced(base, path, low, high, args.seconds)
+        counters.wait(60)
+        out.update(silo_counters(file, started, started + out["seconds"]))
+    out["kb_per_request"] = out["allocated_per_second"] / 1024 / out["rps"]
+    return out
+
+
+def silo_counters(file, start, end):
+    """Bytes a second the silo allocated and its collections by generation, over the one-second intervals within [start, end]."""
+    allocated, collections, seconds = 0.0, {}, set()
+    with open(file, newline="") as handle:
+        for line in csv.DictReader(handle):
+            stamp = datetime.datetime.strptime(line["Timestamp"][:19], "%m/%d/%Y %H:%M:%S").timestamp()
+            # A line's stamp is the end of its interval (to the second).
+            if not start + 1 <= stamp <= end:
+                continue
+            seconds.add(stamp)
+            name, value = line["Counter Name"], float(line["Mean/Increment"] or 0)
+            if name.startswith("dotnet.gc.heap.total_allocated"):
+                allocated += value
+            elif name.startswith("dotnet.gc.collections"):
+                generation = re.search(r"gen\d", name)
+                key = generation.group(0) if generation else "all"
+                collections[key] = collections.get(key, 0) + value
+    return {"allocated_per_second": allocated / max(1, len(seconds)), "collections": collections, "counted_seconds": len(seconds)}
 
 
 def row(name, out):
-    return f"| {name} | {out['rps']:.0f} | {bench.fmt(out['p50'], 2)} | {bench.fmt(out['p99'], 2)} | {out['non2xx']} |"
+    cells = f"| {name} | {out['rps']:.0f} | {bench.fmt(out['p50'], 2)} | {bench.fmt(out['p99'], 2)} | {out['non2xx']} |"
+    if "kb_per_request" in out:
+        gcs = out["collections"]
+        cells += f" {out['kb_per_request']:.1f} | {gcs.get('gen0', 0):.0f} / {gcs.get('gen1', 0):.0f} / {gcs.get('gen2', 0):.0f} |"
+    return cells
 
 
 def main():
@@ -61,6 +105,9 @@ def main():
     parser.add_argument("--data", help="a directory that keeps the filled database between runs")
     parser.add_argument("--burst", type=int, default=10, help="seconds of closed-loop load before each paced run (0: none)")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (no build), for an A/B")
+    parser.add_argument("--counters", action="store_true",
+                        help="also record the silo's allocations per request and its collections by generation during each paced run (dotnet-counters)")
     args = parser.parse_args()
 
     services = bench.Services()
@@ -68,25 +115,28 @@ def main():
     os.makedirs(data_dir, exist_ok=True)
     results, rows = [], 0
     try:
-        base, pids = bench.start_ours(services, data_dir, {}, {}, ports=PORTS, build=not args.no_build)
+        base, pids = bench.start_ours(services, data_dir, {}, {}, ports=PORTS,
+                                       build=not args.no_build and args.build_root == bench.ROOT, root=args.build_root)
         bench.request("POST", f"{base}/ch08/login/add", {"id": 1, "username": "deep-owner", "password": "deep-bench-password", "user_type": 1})
         status, body = bench.request("GET", f"{base}/ch08/vendor/list?limit=1&offset={args.rows - 1}")
         filled = status == 200 and body.strip() not in ("[]", b"[]")
         bench.wrk_light(base, 2)
         if not filled:
-            results.append(row("empty table (vendor, before the fill)", measured(base, "/ch08/vendor/list", 0, 0, args)))
+            results.append(row("empty table (vendor, before the fill)", measured(base, "/ch08/vendor/list", 0, 0, args, pids[0])))
             rows, _ = scale.fill(base, 0, args.rows, 100_000_000, 5_000)
         else:
             rows = args.rows
         middle = rows // 2
         # Warm: the chunks around the middle, as the scale scenario's closed-loop run before its paced one does.
         paced(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, 5)
-        results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000)", measured(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, args)))
-        results.append(row("empty table (publication, after the fill)", measured(base, "/ch08/publication/list", 0, 0, args)))
+        results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000)", measured(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, args, pids[0])))
+        results.append(row("empty table (publication, after the fill)", measured(base, "/ch08/publication/list", 0, 0, args, pids[0])))
     finally:
         services.stop()
     text = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
-                      f"Rows: {rows:,}", "", "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|", *results])
+                      f"Build: {args.build_root}", f"Rows: {rows:,}", "",
+                      "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx |" + (f" silo KB/request | silo GCs gen0 / gen1 / gen2 in ~{args.seconds - 2} s |" if args.counters else ""),
+                      "|---|---|---|---|---|" + ("---|---|" if args.counters else ""), *results])
     bench.save_report("deep", text)
 
 

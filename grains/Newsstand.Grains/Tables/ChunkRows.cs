@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Newsstand.Records;
 
@@ -34,20 +33,18 @@ internal sealed class ChunkRows<TRow>(List<TRow> rows) where TRow : ITableRecord
     public ChunkSlice<byte[]> Json<TView>(ChunkRead read, Func<TRow, TView> view)
     {
         var (start, skipped) = Locate(read);
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(read.MaxBytes, 16 * 1024) + 256);
+        var scratch = JsonScratch.Begin();
+        var writer = scratch.Writer;
         var end = start;
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteStartArray();
+        while (end < rows.Count && end - start < read.MaxRows && (end == start || writer.BytesCommitted + writer.BytesPending < read.MaxBytes))
         {
-            writer.WriteStartArray();
-            while (end < rows.Count && end - start < read.MaxRows && (end == start || writer.BytesCommitted + writer.BytesPending < read.MaxBytes))
-            {
-                JsonSerializer.Serialize(writer, view(rows[end]), NewsstandJson.Options);
-                end++;
-            }
-            writer.WriteEndArray();
+            JsonSerializer.Serialize(writer, view(rows[end]), NewsstandJson.Options);
+            end++;
         }
+        writer.WriteEndArray();
         // The elements without the array's brackets, so slices of several chunks join with commas.
-        var json = buffer.WrittenSpan[1..^1].ToArray();
+        var json = scratch.ToArray(1..^1);
         return new(json, end - start, skipped, end > start ? rows[end - 1].Id : read.AfterId, end == rows.Count);
     }
 

@@ -10,7 +10,7 @@ namespace Newsstand.Tables;
 /// The index of one table: the row count of every chunk that holds rows, counted once from the database
 /// at activation and then kept current by the chunks' reports. Reads walk the chunks in id order; a
 /// page at any offset costs one walk over the counts (a few hundred numbers per million rows) and one
-/// chunk read. Small, complete answers (the 50-row list) are kept until the next write to the table.
+/// chunk read. Small, complete answers from the table's start (the 50-row list) are kept until the next write to the table.
 /// </summary>
 [Reentrant] // Reports change state synchronously; reads keep their own position across their awaits.
 [KeepAlive] // A few numbers per chunk: recounting a large table after an idle spell would cost far more.
@@ -92,7 +92,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
         // The version the read began at: a write reported during the walk may already show in it, so the tag
         // it earns is one a later read no longer matches (never the other way round).
         var answer = new ListSlice(Join(parts), walk.Count, walk.LastId, walk.Done, new TableRevision(_epoch, version));
-        if (answer.Done && version == _version && answer.Json.Length <= CachedBytes)
+        if (answer.Done && version == _version && answer.Json.Length <= CachedBytes && FromTheStart(read))
         {
             if (_answers.Count >= CachedAnswers)
             {
@@ -202,6 +202,13 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
         }
         return joined;
     }
+
+    /// <summary>
+    /// Reads from the table's first row (the whole list, first pages): what polling clients ask again and again.
+    /// A page at an offset is rarely asked twice before the next write; kept, it only outlived a collection or
+    /// two and went to an older generation before the next clear dropped it.
+    /// </summary>
+    private static bool FromTheStart(ListRead read) => read.AfterId == 0 && read.Skip == 0;
 
     private long? Next(long chunk) => AtOrAfter(chunk + 1);
 
