@@ -13,8 +13,10 @@ namespace Newsstand.Api.Apis;
 /// starts after it arrived. Any other read (a page, the slices after the first) goes to the table's index directly.
 /// A shared call is given up after one read attempt's time (<see cref="ReadRetryOptions.AttemptTimeout"/>): one that
 /// went to a dead gateway or silo must not hold the reads queued behind it, which retry on their own call.
+/// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
+/// (<see cref="LocalWholeLists"/>), and so is its version.
 /// </summary>
-internal sealed class WholeListReads(IGrainFactory grains, IOptions<ReadRetryOptions> reads, TimeProvider time)
+internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, IOptions<ReadRetryOptions> reads, TimeProvider time)
 {
     // Every item of a call is the same read (ListRead.All); the bound only caps the answer array.
     private const int MaxBatch = 4096;
@@ -23,12 +25,17 @@ internal sealed class WholeListReads(IGrainFactory grains, IOptions<ReadRetryOpt
 
     public Task<ListSlice> ReadJsonAsync<TRecord>(ListRead read) where TRecord : ITableRecord
     {
+        if (read == ListRead.All && local.Find<TRecord>() is { } current)
+        {
+            return Task.FromResult(current);
+        }
         var table = TableOf<TRecord>();
         return read == ListRead.All ? table.WholeList.CallAsync(read) : table.Index.ReadJsonAsync(read);
     }
 
     /// <summary>The table's version (what a list's <c>ETag</c> is made of), asked of its index directly.</summary>
-    public Task<TableRevision> VersionAsync<TRecord>() where TRecord : ITableRecord => TableOf<TRecord>().Index.VersionAsync();
+    public Task<TableRevision> VersionAsync<TRecord>() where TRecord : ITableRecord =>
+        local.Find<TRecord>() is { Version: { } current } ? Task.FromResult(current) : TableOf<TRecord>().Index.VersionAsync();
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
         (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), reads.Value.AttemptTimeout, time));

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsstand.Api.Access;
 using Newsstand.Api.Apis;
 using Newsstand.Api.Binding;
 using Newsstand.Api.Errors;
 using Newsstand.Api.Idempotency;
 using Newsstand.Hosting;
+using Newsstand.Records;
 using Scalar.AspNetCore;
 
 namespace Newsstand.Api.Hosting;
@@ -22,6 +24,7 @@ public static class ApiHostingExtensions
     {
         builder.Services.AddSingleton<OwnerReferences>();
         builder.Services.AddSingleton<WholeListReads>();
+        builder.Services.TryAddSingleton<LocalWholeLists>();
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

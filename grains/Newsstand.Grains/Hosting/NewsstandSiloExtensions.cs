@@ -38,6 +38,7 @@ public static class NewsstandSiloExtensions
             }
         });
         services.AddSingleton<NewsstandDb>();
+        services.TryAddSingleton<LocalWholeLists>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<HashingLane>();
         services.AddSingleton<DecoyPassword>();

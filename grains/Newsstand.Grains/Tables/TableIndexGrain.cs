@@ -10,11 +10,13 @@ namespace Newsstand.Tables;
 /// The index of one table: the row count of every chunk that holds rows, counted once from the database
 /// at activation and then kept current by the chunks' reports. Reads walk the chunks in id order; a
 /// page at any offset costs one walk over the counts (a few hundred numbers per million rows) and one
-/// chunk read. Small, complete answers from the table's start (the 50-row list) are kept until the next write to the table.
+/// chunk read. Small, complete answers from the table's start (the 50-row list) are kept until the next write to the
+/// table; the whole list is also published to <see cref="LocalWholeLists"/>, where an API served from this silo reads
+/// it without a call.
 /// </summary>
 [Reentrant] // Reports change state synchronously; reads keep their own position across their awaits.
 [KeepAlive] // A few numbers per chunk: recounting a large table after an idle spell would cost far more.
-internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIndexGrain<TRecord>
+internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists local) : Grain, ITableIndexGrain<TRecord>
     where TRecord : ITableRecord
 {
     /// <summary>Bounds of one slice: a few hundred rows or tens of KiB, well below the large object heap.</summary>
@@ -48,6 +50,12 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
         }
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        local.Withdraw<TRecord>();
+        return Task.CompletedTask;
+    }
+
     public Task<long> CountAsync() => Task.FromResult(_rows);
 
     public Task<TableRevision> VersionAsync() => Task.FromResult(new TableRevision(_epoch, _version));
@@ -67,6 +75,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
         _starts = null;
         _version++;
         _answers.Clear();
+        local.Withdraw<TRecord>();
         return Task.CompletedTask;
     }
 
@@ -99,6 +108,10 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db) : Grain, ITableIn
                 _answers.Clear();
             }
             _answers[read] = answer;
+            if (read == ListRead.All)
+            {
+                local.Publish<TRecord>(answer);
+            }
         }
         return answer;
     }

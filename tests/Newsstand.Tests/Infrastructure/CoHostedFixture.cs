@@ -19,6 +19,9 @@ public sealed class CoHostedFixture : IApiFixture, IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The co-hosted silo's services (the API's and the silo's: one host).</summary>
+    public IServiceProvider Services => _silo.Services;
+
     NewsstandDbContext IApiFixture.OpenDatabase() => _silo.Services.GetRequiredService<NewsstandDb>().CreateContext();
 
     public Task InitializeAsync()
