@@ -56,9 +56,10 @@ public static class ApiHostingExtensions
     /// status codes (404, 405, 401, 403) answer with problem+json; sign-in and the route's policy; then
     /// <c>Idempotency-Key</c> on POST and PATCH (after sign-in, so a key is scoped to the caller's subject and a refused
     /// request never stores an answer); and WebSocket upgrades (with the origin check). The exception handler and the
-    /// status code pages run on both sides of the idempotency keys: inside, so the problem an endpoint's failure or bare
-    /// status becomes is the answer a key stores; outside, for the keys' own failures (the cluster unreachable: 503) and
-    /// for the 401/403 of sign-in.
+    /// status code pages run outside the idempotency keys, for every request (the keys' own failures, the cluster
+    /// unreachable: 503, and the 401/403 of sign-in among them), and again inside them only on the requests a key
+    /// applies to (<see cref="IdempotencyMiddleware.Applies"/>), so the problem an endpoint's failure or bare status
+    /// becomes is the answer a key stores. Every other request (all reads) passes them once.
     /// </summary>
     public static WebApplication UseNewsstandApi(this WebApplication app)
     {
@@ -67,9 +68,12 @@ public static class ApiHostingExtensions
         // Before sign-in: a bare 401 or 403 gets its problem body.
         app.UseStatusCodePages();
         app.UseAccess();
-        app.UseMiddleware<IdempotencyMiddleware>();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseWhen(IdempotencyMiddleware.Applies, keyed =>
+        {
+            keyed.UseMiddleware<IdempotencyMiddleware>();
+            keyed.UseExceptionHandler();
+            keyed.UseStatusCodePages();
+        });
         app.UseCustomerSockets();
         return app;
     }

@@ -20,11 +20,17 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IGrain
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int InProgressRetryAfterSeconds = 1;
 
+    /// <summary>Whether a request is one a key applies to: a POST or PATCH with an <c>Idempotency-Key</c> header.</summary>
+    public static bool Applies(HttpContext context)
+    {
+        var request = context.Request;
+        return (HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method)) && request.Headers.ContainsKey(IdempotencyKeyHeader.Name);
+    }
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!(HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method)) || context.GetEndpoint() is null
-            || !request.Headers.ContainsKey(IdempotencyKeyHeader.Name))
+        if (!Applies(context) || context.GetEndpoint() is null)
         {
             await next(context);
             return;
