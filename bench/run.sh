@@ -20,6 +20,10 @@ if [ "${1:-}" = throughput ]; then
   shift
   exec /usr/bin/python3 throughput.py "$@"
 fi
+if [ "${1:-}" = consume ]; then
+  shift
+  exec /usr/bin/python3 consume_cost.py "$@"
+fi
 if [ "${1:-}" = topic ]; then
   shift
   exec /usr/bin/python3 topic.py "$@"

@@ -14,9 +14,12 @@ public interface IMessengerConsumerGrain : IGrainWithIntegerKey
     /// <summary>Activates the consumer if it is not running (the silos' keepers call this periodically) and answers its progress.</summary>
     Task<PartitionProgress> EnsureRunningAsync();
 
-    /// <summary>Tells the consumer that its partition's log has grown to <paramref name="lastSequence"/>; it does not wait for consumption.</summary>
+    /// <summary>
+    /// Hands the consumer the messages its partition has just committed (consecutive, in log order); it does not wait for
+    /// consumption. The consumer applies them from memory when they continue where it stands, and reads the log otherwise.
+    /// </summary>
     [OneWay]
-    Task WakeAsync(long lastSequence);
+    Task WakeAsync(TopicMessage[] appended);
 
     /// <summary>The last sequence number known in the partition and the consumer's checkpoint.</summary>
     Task<PartitionProgress> GetProgressAsync();

@@ -12,6 +12,21 @@ public sealed record TopicCheckpoint(
     [property: Id(1)] int Partition,
     [property: Id(2)] long Position);
 
+/// <summary>
+/// One message of a topic's log: its partition, its sequence number there (consecutive from 1), its key, its JSON, and
+/// its id (unique in the topic: an append replayed with the same id is answered with the first one's position and
+/// stored once). It crosses a grain boundary when a partition hands what it just committed to its consumer.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.TopicMessage"), Table("topic_message")]
+public sealed record TopicMessage(
+    [property: Id(0)] string Topic,
+    [property: Id(1)] int Partition,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] int Key,
+    [property: Id(4)] string Payload,
+    [property: Id(5)] DateTimeOffset ReceivedAt,
+    [property: Id(6)] string MessageId);
+
 /// <summary>Where a message landed: its partition and its sequence number there.</summary>
 [GenerateSerializer, Immutable, Alias("Newsstand.TopicPosition")]
 public sealed record TopicPosition([property: Id(0)] int Partition, [property: Id(1)] long Sequence);

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Newsstand.Data;
 
 /// <summary>
-/// Plain inserts of a group commit as multi-row <c>INSERT</c> statements, one per table and up to the provider's
-/// parameter limit, without EF Core's change tracker (which cost more CPU per row than everything else of the
+/// Plain inserts of a group commit as multi-row <c>INSERT</c> statements, one per table and up to a bound of
+/// parameters each, without EF Core's change tracker (which cost more CPU per row than everything else of the
 /// commit). Columns, names and value conversions come from the EF model, each value bound through the column's own
 /// type mapping, so a row is stored exactly as SaveChanges would store it. Tables are written principals first,
 /// so a row may refer to a row of the same batch. A constraint a row breaks fails the statement, and the writer
@@ -17,6 +17,14 @@ namespace Newsstand.Data;
 /// </summary>
 internal sealed class RowInserter
 {
+    /// <summary>
+    /// Parameters per SQLite statement. Microsoft.Data.Sqlite binds each parameter by name, and SQLite finds a name by a
+    /// linear search of the statement's names, so binding one statement costs the square of its parameters: at 999 (the
+    /// old limit) that search was ~6% of the silo's CPU under a stream of topic sends. About a hundred keeps the search
+    /// short while a statement still carries a dozen rows or more.
+    /// </summary>
+    private const int SqliteParametersPerStatement = 128;
+
     private readonly FrozenDictionary<Type, Table> _tables;
     private readonly int _maxParameters;
     private readonly bool _positional;
@@ -24,8 +32,8 @@ internal sealed class RowInserter
 
     public RowInserter(IModel model, bool postgres)
     {
-        // SQLite's default limit is 32,766 host parameters (999 before 3.32); PostgreSQL's 65,535.
-        _maxParameters = postgres ? 30_000 : 999;
+        // PostgreSQL allows 65,535 parameters and binds them by position.
+        _maxParameters = postgres ? 30_000 : SqliteParametersPerStatement;
         _positional = postgres;
         var order = DependencyOrder(model);
         _tables = model.GetEntityTypes().ToFrozenDictionary(e => e.ClrType, e => new Table(e, order.IndexOf(e)));

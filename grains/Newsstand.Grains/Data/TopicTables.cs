@@ -5,14 +5,6 @@ using Newsstand.Messaging;
 
 namespace Newsstand.Data;
 
-/// <summary>
-/// One message of a topic's log: its partition, its sequence number there (consecutive from 1), its key, its JSON, and
-/// its id (unique in the topic: an append replayed with the same id is answered with the first one's position and
-/// stored once).
-/// </summary>
-[Table("topic_message")]
-internal sealed record TopicMessage(string Topic, int Partition, long Seq, int Key, string Payload, DateTimeOffset ReceivedAt, string MessageId);
-
 /// <summary>A consumed message whose effect was rejected, and why (the consumer moved on past it).</summary>
 [Table("topic_failure")]
 internal sealed record TopicFailure(string Topic, int Partition, long Seq, string Reason, DateTimeOffset FailedAt);

@@ -10,7 +10,8 @@ namespace Newsstand.Messaging;
 
 /// <summary>
 /// The consumer of one partition of <see cref="Topics.News"/>: a drain loop over the log from its checkpoint. Each
-/// round reads a batch (<see cref="TopicLogStore"/>) and applies it in one transaction (<see cref="MessengerBatch"/>),
+/// round takes a batch (the messages its partition handed it after their commit, <see cref="ArrivedMessages"/>, or else
+/// read from the log, <see cref="TopicLogStore"/>) and applies it in one transaction (<see cref="MessengerBatch"/>),
 /// then publishes what it consumed (<see cref="ConsumedFeed"/>). A transient fault (database unavailable, an unknown
 /// commit outcome, an id another request is writing, a hole in the log) is retried after a growing wait until it
 /// passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
@@ -25,6 +26,9 @@ internal sealed partial class MessengerConsumerGrain(
     private const string Topic = Topics.News;
     private const int MaxReadCount = 1000;
 
+    /// <summary>Handed messages kept in memory, in batches of <see cref="TopicOptions.ConsumerBatchSize"/>; a consumer further behind reads the log.</summary>
+    private const int ArrivedBatches = 8;
+
     private readonly CancellationTokenSource _stopping = new();
     private int _partition;
     private long _checkpoint;
@@ -34,12 +38,14 @@ internal sealed partial class MessengerConsumerGrain(
     private ResiliencePipeline _retry = ResiliencePipeline.Empty;
     private MessengerBatch _batch = null!;
     private ConsumedFeed? _feed;
+    private ArrivedMessages _arrived = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _partition = (int)this.GetPrimaryKeyLong();
         _retry = ConsumerRetry.Create(options.Value, time, logger, () => metrics.Retried(Topic, _partition));
         _batch = new MessengerBatch(GrainFactory, db, time, Topic, _partition, logger);
+        _arrived = new ArrivedMessages(ArrivedBatches * options.Value.ConsumerBatchSize);
         _checkpoint = await store.LoadCheckpointAsync(Topic, _partition);
         _last = Math.Max(_checkpoint, await store.LastSequenceAsync(Topic, _partition, cancellationToken));
         Report();
@@ -68,9 +74,14 @@ internal sealed partial class MessengerConsumerGrain(
         return GetProgressAsync();
     }
 
-    public Task WakeAsync(long lastSequence)
+    public Task WakeAsync(TopicMessage[] appended)
     {
-        _last = Math.Max(_last, lastSequence);
+        if (appended.Length == 0 || appended[0].Topic != Topic || appended[0].Partition != _partition)
+        {
+            return Task.CompletedTask;
+        }
+        _arrived.Add(appended);
+        _last = Math.Max(_last, appended[^1].Seq);
         Report();
         Kick();
         return Task.CompletedTask;
@@ -121,11 +132,12 @@ internal sealed partial class MessengerConsumerGrain(
         }
     }
 
-    /// <summary>Reads and applies the next batch after the checkpoint; false when the log has nothing more.</summary>
+    /// <summary>Applies the next batch after the checkpoint (handed over, or read from the log); false when the log has nothing more.</summary>
     private async Task<bool> ConsumeNextAsync(CancellationToken stopping)
     {
         var from = _checkpoint;
-        var batch = await store.ReadAfterAsync(Topic, _partition, from, options.Value.ConsumerBatchSize, stopping);
+        var batch = _arrived.After(from, options.Value.ConsumerBatchSize) is { Length: > 0 } arrived ? arrived
+            : await store.ReadAfterAsync(Topic, _partition, from, options.Value.ConsumerBatchSize, stopping);
         if (batch.Length == 0)
         {
             return false;
@@ -159,14 +171,13 @@ internal sealed partial class MessengerConsumerGrain(
         var full = contiguous.Length >= options.Value.ConsumerBatchSize;
         _checkpoint = consumed[^1].Sequence;
         _last = Math.Max(_last, _checkpoint);
-        foreach (var message in consumed)
+        var failed = 0;
+        foreach (var message in consumed.Where(m => !m.Applied))
         {
-            metrics.Consumed(Topic, _partition, message.Applied);
-            if (!message.Applied)
-            {
-                LogRejected(_partition, message.Sequence, message.Reason!);
-            }
+            failed++;
+            LogRejected(_partition, message.Sequence, message.Reason!);
         }
+        metrics.Consumed(Topic, _partition, consumed.Length - failed, failed);
         Report();
         await _feed!.PublishAsync(consumed);
         if (!full && options.Value.ConsumerLinger > TimeSpan.Zero)

@@ -44,8 +44,16 @@ internal sealed class TopicMetrics
         Volatile.Write(ref state.Checkpoint, checkpoint);
     }
 
-    public void Consumed(string topic, int partition, bool applied) =>
-        (applied ? _consumed : _failed).Add(1, Tags(topic, partition));
+    /// <summary>Counts one consumed batch: <paramref name="applied"/> messages took effect, <paramref name="failed"/> were rejected.</summary>
+    public void Consumed(string topic, int partition, int applied, int failed)
+    {
+        var tags = Tags(topic, partition);
+        _consumed.Add(applied, tags);
+        if (failed > 0)
+        {
+            _failed.Add(failed, tags);
+        }
+    }
 
     public void Retried(string topic, int partition) => _retried.Add(1, Tags(topic, partition));
 

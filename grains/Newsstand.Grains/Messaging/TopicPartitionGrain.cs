@@ -64,13 +64,13 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, T
 
     public Task<long> GetLastSequenceAsync() => _log.LastSequenceAsync();
 
-    private void Committed(long lastSequence, int count)
+    private void Committed(TopicMessage[] messages)
     {
-        metrics.Appended(_topic, _partition, count, lastSequence);
+        metrics.Appended(_topic, _partition, messages.Length, messages[^1].Seq);
         if (_topic == Topics.News)
         {
-            // One-way: the consumer reads the log itself; a lost wake-up is caught by its poll timer.
-            (_consumer ??= GrainFactory.MessengerConsumer(_partition)).WakeAsync(lastSequence).Ignore();
+            // One-way: the messages save the consumer reading them back; a lost wake-up is caught by its poll timer, which reads the log.
+            (_consumer ??= GrainFactory.MessengerConsumer(_partition)).WakeAsync(messages).Ignore();
         }
     }
 }

@@ -20,7 +20,7 @@ namespace Newsstand.Messaging;
 /// </para>
 /// </summary>
 internal sealed class TopicPartitionLog(TopicLogStore store, NewsstandDb db, string topic, int partition, TopicPartitionLog.Limits limits,
-    TimeProvider time, Action<long, int>? committed = null)
+    TimeProvider time, Action<TopicMessage[]>? committed = null)
 {
     /// <summary>Tries of one unit when other writers keep taking its numbers.</summary>
     public const int MaxAttempts = 8;
@@ -90,10 +90,12 @@ internal sealed class TopicPartitionLog(TopicLogStore store, NewsstandDb db, str
             try
             {
                 var last = _last ??= await store.LastSequenceAsync(topic, partition);
+                var messages = new TopicMessage[unit.Count];
                 var rows = new WriteRow[unit.Count];
                 for (var i = 0; i < unit.Count; i++)
                 {
-                    rows[i] = new WriteRow(new TopicMessage(topic, partition, last + 1 + i, unit[i].Key, unit[i].Json, received, unit[i].MessageId), EntityState.Added);
+                    messages[i] = new TopicMessage(topic, partition, last + 1 + i, unit[i].Key, unit[i].Json, received, unit[i].MessageId);
+                    rows[i] = new WriteRow(messages[i], EntityState.Added);
                 }
                 await db.WriteUnitAsync(rows);
                 _last = last + unit.Count;
@@ -101,7 +103,7 @@ internal sealed class TopicPartitionLog(TopicLogStore store, NewsstandDb db, str
                 {
                     unit[i].Completion.TrySetResult(last + 1 + i);
                 }
-                committed?.Invoke(last + unit.Count, unit.Count);
+                committed?.Invoke(messages);
                 return;
             }
             catch (RecordConflictException) when (attempt < MaxAttempts)

@@ -83,9 +83,10 @@ internal sealed class RecordChunkGrain<TRecord>(NewsstandDb db, MemoryReclaimer 
         try
         {
             var committed = new HashSet<int>(stored);
-            int[] unsure = [.. reserved.Select(r => r.Id).Union(committed)];
+            var reservedIds = new HashSet<int>(reserved.Select(r => r.Id));
+            int[] unsure = [.. reservedIds.Union(committed)];
             // A reservation that ran out meanwhile, or an unknown outcome: the database says what was stored.
-            var shown = outcomeKnown && committed.All(id => reserved.Any(r => r.Id == id)) ? reserved.FindAll(r => committed.Contains(r.Id))
+            var shown = outcomeKnown && reservedIds.IsSupersetOf(committed) ? reserved.FindAll(r => committed.Contains(r.Id))
                 : unsure.Length > 0 ? await ReadStoredAsync(unsure)
                 : [];
             indexed = shown.Count > 0 ? CommittedAsync(shown) : Task.CompletedTask;

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Newsstand.Data;
 using Newsstand.Grains;
 using Newsstand.Idempotency;
+using Newsstand.Messaging;
 using Newsstand.Tests.Infrastructure;
 
 namespace Newsstand.Tests.Api;

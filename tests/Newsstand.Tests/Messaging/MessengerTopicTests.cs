@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Newsstand.Api.Streaming;
-using Newsstand.Data;
 using Newsstand.Grains;
 using Newsstand.Messaging;
 using Newsstand.Tests.Infrastructure;

@@ -9,6 +9,7 @@ using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Newsstand.Idempotency;
+using Newsstand.Messaging;
 using Newsstand.Records;
 using Newsstand.Tests.Api;
 using Newsstand.Tests.Infrastructure;

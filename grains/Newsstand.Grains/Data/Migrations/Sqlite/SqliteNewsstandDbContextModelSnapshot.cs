@@ -254,7 +254,7 @@ namespace Newsstand.Data.Migrations.Sqlite
                     b.ToTable("topic_failure");
                 });
 
-            modelBuilder.Entity("Newsstand.Data.TopicMessage", b =>
+            modelBuilder.Entity("Newsstand.Messaging.TopicMessage", b =>
                 {
                     b.Property<string>("Topic")
                         .HasMaxLength(45)
