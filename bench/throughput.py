@@ -2,8 +2,10 @@
 """Throughput scenario of NSMS (issue #17): durable inserts, topic sends and their consumption in one run.
 
 For each database (SQLite by default; a throwaway PostgreSQL server too with --postgres) it starts our silo
-and web client (Release build, fresh database), adds login 1 and vendor 1, warms up (inserts, then sends
-until consumed), and then measures, each with wrk on 16 connections for --seconds:
+and web client (Release build, fresh database) and, with --cohosted, then the co-hosted form too (one silo
+serving the API itself, Silo__ServeApi=true: no web client process, no gateway hop; its own fresh database),
+adds login 1 and vendor 1, warms up (inserts, then sends until consumed), and then measures, each with wrk on
+16 connections for --seconds:
 
   inserts   POST /ch08/vendor/add, unique ids (every 200: the row is committed and synced)
   sends     POST /ch08/messenger/kafka/send, unique ids on vendor 1 (every 200: the message is in its
@@ -34,6 +36,7 @@ import scale  # noqa: E402  (throwaway PostgreSQL)
 ADD_LUA = os.path.join(bench.ROOT, "bench", "vendor_add.lua")
 SEND_LUA = os.path.join(bench.ROOT, "bench", "topic_send.lua")
 TICKS = os.sysconf("SC_CLK_TCK")
+COHOSTED_PORTS = {"web": 18040, "silo": 12141, "gateway": 31040}
 
 
 def cpu_seconds(pid):
@@ -109,7 +112,7 @@ def measured(pids, seconds, allocations, run):
     result = run()
     result["cpu"] = [cpu_seconds(p) - b for p, b in zip(pids, before)]
     result["elapsed"] = time.time() - started
-    result["allocated"] = counters.bytes() if counters else [None, None]
+    result["allocated"] = counters.bytes() if counters else [None] * len(pids)
     return result
 
 
@@ -123,10 +126,14 @@ def wait_consumed(db, appended, deadline_s=180):
     raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
 
 
-def run(label, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
+def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
     services = bench.Services()
     try:
-        base, pids = bench.start_ours(services, data_dir, silo_env, client_env, ports=ports, build=build, root=root)
+        if form == "co-hosted":
+            # One process: the silo serves the API with the web client's settings (as bench/readpath.py starts it).
+            base, pids = bench.start_cohosted(services, data_dir, {**silo_env, **client_env}, ports=ports["cohosted"], root=root)
+        else:
+            base, pids = bench.start_ours(services, data_dir, silo_env, client_env, ports=ports["separate"], build=build, root=root)
         postgres = silo_env.get("Database__Postgres")
         db = Database(postgres=postgres and to_url(postgres)) if postgres else Database(sqlite_file=os.path.join(data_dir, "newsstand.db"))
         for path, body in (("login", {"id": 1, "username": "throughput-owner", "password": "throughput-bench-password", "user_type": 1}),
@@ -177,7 +184,7 @@ def run(label, silo_env, client_env, seconds, ports, build, allocations, data_di
               f"{sends['lag_at_end']:,} ({sends['lag_seconds']:.2f} s of sends), all consumed {sends['all_consumed_after']:.2f} s after "
               f"the first send ({sends['consume_rate']:,.0f}/s), CPU/op silo {per_op(sends, 0)} client {per_op(sends, 1)} us, "
               f"applied {sends['applied']:,}, failed {sends['failed']}", flush=True)
-        return {"label": label, "inserts": inserts, "sends": sends}
+        return {"label": label, "form": form, "inserts": inserts, "sends": sends}
     finally:
         services.stop()
 
@@ -187,25 +194,33 @@ def to_url(connection):
     return f"postgresql://{parts['Username']}@{parts['Host']}:{parts['Port']}/{parts['Database']}"
 
 
+def fresh_database(connection, name):
+    """A new empty database on the server of connection; its connection string."""
+    subprocess.run(["psql", "-q", to_url(connection), "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return ";".join(f"Database={name}" if p.startswith("Database=") else p for p in connection.split(";"))
+
+
 def per_op(result, process):
+    if process >= len(result["cpu"]):
+        return "-"  # the co-hosted form has no web client process
     return f"{1e6 * result['cpu'][process] / max(1, result['ok']):,.0f}"
 
 
 def per_op_bytes(result, process):
-    allocated = result["allocated"][process]
+    allocated = result["allocated"][process] if process < len(result["allocated"]) else None
     return "-" if allocated is None else f"{allocated / max(1, result['ok']) / 1024:,.1f}"
 
 
 def table(results):
-    lines = ["| database | inserts/s | insert p50 / p99 ms | CPU µs/insert silo / client | KiB alloc/insert silo / client | "
+    lines = ["| database | form | inserts/s | insert p50 / p99 ms | CPU µs/insert silo / client | KiB alloc/insert silo / client | "
              "acknowledged sends/s | send p50 / p99 ms | sends ÷ inserts | CPU µs/send silo / client (consumption included) | "
              "KiB alloc/send silo / client | lag at burst end | all consumed after | consumed/s (first send → last consumed) | "
              "consumed ÷ inserts | exactly once | not 200 (inserts / sends) |",
-             "|" + "---|" * 16]
+             "|" + "---|" * 17]
     for r in results:
         i, s = r["inserts"], r["sends"]
         lines.append("| " + " | ".join([
-            r["label"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)}",
+            r["label"], r["form"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)}",
             f"{per_op_bytes(i, 0)} / {per_op_bytes(i, 1)}",
             f"{s['rate']:,.0f}", f"{bench.fmt(s['p50'], 2)} / {bench.fmt(s['p99'], 2)}", f"{s['rate'] / i['rate']:.2f}",
             f"{per_op(s, 0)} / {per_op(s, 1)}", f"{per_op_bytes(s, 0)} / {per_op_bytes(s, 1)}",
@@ -221,38 +236,51 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured phase")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
     parser.add_argument("--postgres-port", type=int, default=55492)
+    parser.add_argument("--cohosted", action="store_true",
+                        help="also run the co-hosted form (one silo serving the API, Silo__ServeApi=true) on each database")
     parser.add_argument("--port-base", type=int, default=None,
-                        help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
+                        help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway); "
+                             "the co-hosted form on BASE+40 (web), BASE+50 (silo), BASE+60 (gateway)")
     parser.add_argument("--no-build", action="store_true", help="use the Release build as it is")
     parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (implies --no-build)")
     parser.add_argument("--allocations", action="store_true", help="also count bytes allocated per operation (dotnet-counters)")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
-    ports = None if args.port_base is None else {"client": args.port_base, "silo_web": args.port_base + 10,
-                                                 "silo": args.port_base + 20, "gateway": args.port_base + 30}
+    base_port = args.port_base
+    ports = {"separate": None if base_port is None else {"client": base_port, "silo_web": base_port + 10, "silo": base_port + 20,
+                                                         "gateway": base_port + 30},
+             "cohosted": COHOSTED_PORTS if base_port is None else {"web": base_port + 40, "silo": base_port + 50, "gateway": base_port + 60}}
+    forms = ["separate", "co-hosted"] if args.cohosted else ["separate"]
     silo_env = dict(e.split("=", 1) for e in args.silo_env)
     client_env = dict(e.split("=", 1) for e in args.client_env)
     build = not args.no_build and args.build_root == bench.ROOT
 
     results = []
-    with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-        results.append(run("SQLite", silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+    for form in forms:
+        with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
+            results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+        build = False
     if args.postgres:
         connection, stop = scale.start_postgres(args.postgres_port)
         try:
-            with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-                results.append(run("PostgreSQL", {**silo_env, "Database__Postgres": connection}, client_env, args.seconds, ports, False,
-                                   args.allocations, data_dir, args.build_root))
+            for n, form in enumerate(forms):
+                # Each form on a database of its own on the same server.
+                database = connection if n == 0 else fresh_database(connection, f"throughput_{n}")
+                with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
+                    results.append(run("PostgreSQL", form, {**silo_env, "Database__Postgres": database}, client_env, args.seconds, ports,
+                                       False, args.allocations, data_dir, args.build_root))
         finally:
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
                      f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
-    if len(results) == 2:
-        sqlite, postgres = results
-        out += ("\n\nPostgreSQL ÷ SQLite: inserts "
-                f"{postgres['inserts']['rate'] / sqlite['inserts']['rate']:.2f}, sends {postgres['sends']['rate'] / sqlite['sends']['rate']:.2f}, "
-                f"consumption {postgres['sends']['consume_rate'] / sqlite['sends']['consume_rate']:.2f}")
+    for form in forms:
+        pair = [r for r in results if r["form"] == form]
+        if len(pair) == 2:
+            sqlite, postgres = pair
+            out += (f"\n\nPostgreSQL ÷ SQLite ({form}): inserts "
+                    f"{postgres['inserts']['rate'] / sqlite['inserts']['rate']:.2f}, sends {postgres['sends']['rate'] / sqlite['sends']['rate']:.2f}, "
+                    f"consumption {postgres['sends']['consume_rate'] / sqlite['sends']['consume_rate']:.2f}")
     bench.save_report("throughput", out)
 
 

@@ -97,6 +97,11 @@ internal sealed class JsonBody<T>(T value) where T : class
 
     private static void CheckLimits(T value, Dictionary<string, string[]> errors)
     {
+        if (RecordRules<T>.AllPass(value))
+        {
+            return;
+        }
+        // Something fails (or the record has rules only the validator decides): the validator words the answer.
         var results = new List<ValidationResult>();
         if (Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
         {
