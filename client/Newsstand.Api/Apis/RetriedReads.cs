@@ -6,14 +6,16 @@ namespace Newsstand.Api.Apis;
 /// <summary>
 /// Grain reads sent again through a silo's death. Orleans fails a call whose gateway connection dropped only
 /// when its response timeout runs out, and a call to a grain on a dead silo until membership declares the silo
-/// dead; a read is safe to repeat, so each attempt gets <see cref="ReadRetryOptions.AttemptTimeout"/> and a
-/// failure of the cluster is retried (on a fresh connection: the dead gateway's is gone) until
-/// <see cref="ReadRetryOptions.RetryFor"/> has passed. Errors of the read itself are never retried.
+/// dead; a read is safe to repeat, so an attempt is given up as soon as a gateway connection closes
+/// (<see cref="GatewayLosses"/>) or after <see cref="ReadRetryOptions.AttemptTimeout"/>, and a failure of the
+/// cluster is retried (on a fresh connection: the dead gateway's is gone), pausing at most
+/// <see cref="LongestPause"/> so that the read is answered soon after membership declares the silo dead and its
+/// grain moves, until <see cref="ReadRetryOptions.RetryFor"/> has passed. Errors of the read itself are never retried.
 /// </summary>
-public sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, TimeProvider time, ILogger<RetriedReads> logger)
+internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, GatewayLosses gateways, TimeProvider time, ILogger<RetriedReads> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(200);
 
     /// <summary><paramref name="read"/>, retried; stops when <paramref name="aborted"/> fires (the caller went away).</summary>
     public Func<TArgument, Task<TResult>> Of<TArgument, TResult>(Func<TArgument, Task<TResult>> read, CancellationToken aborted) =>
@@ -31,7 +33,7 @@ public sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, Tim
         {
             try
             {
-                return await read().WaitAsync(settings.AttemptTimeout, time, aborted);
+                return await gateways.AttemptAsync(read, settings.AttemptTimeout, aborted);
             }
             catch (Exception error) when (IsClusterFailure(error) && time.GetElapsedTime(started) + pause < settings.RetryFor)
             {
@@ -42,9 +44,10 @@ public sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, Tim
         }
     }
 
-    /// <summary>The call failed on its way, not in the grain: the gateway or the grain's silo is gone or unreachable, or the attempt ran out.</summary>
+    /// <summary>The call failed on its way, not in the grain: the gateway or the grain's silo is gone or unreachable, a gateway connection closed, or the attempt ran out.</summary>
     private static bool IsClusterFailure(Exception error) =>
-        error is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException;
+        error is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+            or GatewayLostException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A read failed on its way through the cluster (attempt {Attempt}, {Error}); it is sent again.")]
     private static partial void LogRetrying(ILogger logger, int attempt, string error);

@@ -39,6 +39,7 @@ public static class ApiHostingExtensions
             .AddSchemaTransformer(OpenApiDescription.LimitTextAsync));
         builder.Services.AddSettings<HeavyRequestOptions>(HeavyRequestOptions.SectionName);
         builder.Services.AddSettings<ReadRetryOptions>(ReadRetryOptions.SectionName);
+        builder.Services.AddSingleton<GatewayLosses>();
         builder.Services.AddSingleton<RetriedReads>();
         builder.Services.AddSingleton<Streaming.StreamSubscriptions>();
         TrustedProxies.AddTo(builder);

@@ -1,3 +1,4 @@
+using Newsstand.Api.Apis;
 using Newsstand.Hosting;
 using Orleans.Configuration;
 
@@ -35,6 +36,8 @@ internal static class ClusteringExtensions
                 client.UseClusterTls(tls);
             }
             client.UseConnectionRetryFilter(RetryConnectingAsync).AddActivityPropagation().AddMemoryStreams(ProviderNames.Streams);
+            // Reads under way are given up and sent again as soon as a gateway connection closes (the API's GatewayLosses).
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<GatewayLosses>());
             // A call whose silo died unanswered fails after the response timeout: a 503, outcome unknown.
             // Orleans' own options class, bound and checked like ours: a bad value stops the start naming its key.
             client.Services.AddSettings<ClientMessagingOptions>(MessagingSection);

@@ -6,7 +6,9 @@ namespace Newsstand.Tests.Processes;
 /// <summary>
 /// Reads through a silo's death: two silo processes, Redis clustering, PostgreSQL and the web client; the silo
 /// holding the table indexes is killed with SIGKILL while readers page through the lists. Prints how long
-/// membership took to declare it dead, the longest read and the longest time no read was answered.
+/// membership took to declare it dead, the longest read and the longest time no read was answered. The web client
+/// gives up the reads under way as soon as its connection to the killed silo closes and sends them again until the
+/// index has moved: no read waits for an attempt timeout, and reads stop only while membership declares the silo dead.
 /// </summary>
 [Collection(ProcessTestsDefinition.Name)]
 public sealed class ReadFailoverTests(ITestOutputHelper output)
@@ -14,15 +16,21 @@ public sealed class ReadFailoverTests(ITestOutputHelper output)
     private const int Readers = 4;
     private const int ReadsAfterDeath = 100;
     private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(90);
-    // After the death is declared, the index moves: one activation (a grouped count) and a retry's pause.
-    private static readonly TimeSpan MovingAfterDeath = TimeSpan.FromSeconds(3);
-    // ProcessCluster's Orleans__Messaging__ResponseTimeout.
-    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+    // After the death is declared, the index moves (one activation: a grouped count) and the reads find it on their
+    // next retry (a retry pauses at most 200 ms): reads stop no longer than this past the declaration.
+    private static readonly TimeSpan AfterDeclaredDead = TimeSpan.FromSeconds(0.5);
+    // One read may take longer than the gap around it (a retry the dead silo's gateway forwarded went unanswered
+    // until the index moved; measured up to 0.56 s past the declaration on 2 loaded cores), never an attempt timeout.
+    private static readonly TimeSpan ReadAfterDeclaredDead = TimeSpan.FromSeconds(1);
+    // Longer than the default 2 s, so that a read ended by its attempt timeout (what a read sent over the dead
+    // connection waited before) stands apart from one that waited for membership.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(4);
 
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
         ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+        ["Reads__AttemptTimeout"] = AttemptTimeout.ToString(),
     };
 
     [Fact]
@@ -69,8 +77,10 @@ public sealed class ReadFailoverTests(ITestOutputHelper output)
             + $"{gap.TotalSeconds:0.00} s; reads: {load.StatusCounts()}.");
 
         Assert.All(reads, read => Assert.True(read.Acknowledged, $"{read.Request.Path}: {read.Status} {read.Problem}"));
-        Assert.True(longest.Ended - longest.Started < ResponseTimeout, "A read waited out the response timeout.");
-        Assert.True(gap <= declaredDead + MovingAfterDeath, $"Reads stopped for {gap.TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
+        Assert.True(longest.Ended - longest.Started < AttemptTimeout, "A read waited for an attempt timeout.");
+        Assert.True(longest.Ended - longest.Started <= declaredDead + ReadAfterDeclaredDead,
+            $"A read took {(longest.Ended - longest.Started).TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
+        Assert.True(gap <= declaredDead + AfterDeclaredDead, $"Reads stopped for {gap.TotalSeconds:0.00} s; membership took {declaredDead.TotalSeconds:0.00} s.");
     }
 
     private static IEnumerable<WriteLoad.Planned> Reads()
