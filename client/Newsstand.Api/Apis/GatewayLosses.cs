@@ -21,10 +21,16 @@ internal sealed class GatewayLosses(TimeProvider time) : IClusterConnectionStatu
     public async Task<TResult> AttemptAsync<TResult>(Func<Task<TResult>> call, TimeSpan timeout, CancellationToken aborted)
     {
         var lost = Volatile.Read(ref _nextLoss).Token;
+        var answer = call();
+        if (answer.IsCompleted)
+        {
+            // Answered at once (a whole list the silo serving the API holds): nothing to give up, no token to link.
+            return await answer;
+        }
         using var linked = aborted.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(aborted, lost) : null;
         try
         {
-            return await call().WaitAsync(timeout, time, linked?.Token ?? lost);
+            return await answer.WaitAsync(timeout, time, linked?.Token ?? lost);
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
