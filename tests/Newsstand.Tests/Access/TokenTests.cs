@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -109,10 +110,8 @@ public sealed class TokenTests(AccessClusterFixture fixture)
     {
         var token = await fixture.AdminTokenAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var web = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
-            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock)));
-        using var http = web.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        await using var web = WebClientOn(clock);
+        using var http = SignedIn(web, token);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/vendor/list")).StatusCode);
         clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(45)); // past expiry and the 30 s skew
         using var expired = await http.GetAsync("/ch08/vendor/list");
@@ -120,10 +119,8 @@ public sealed class TokenTests(AccessClusterFixture fixture)
         Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString());
         // A web client whose clock is two minutes behind sees the token before its not-before (beyond the 30 s skew).
         var behind = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2));
-        await using var early = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
-            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton<TimeProvider>(behind)));
-        using var earlyHttp = early.CreateClient();
-        earlyHttp.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        await using var early = WebClientOn(behind);
+        using var earlyHttp = SignedIn(early, token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await earlyHttp.GetAsync("/ch08/vendor/list")).StatusCode);
     }
 
@@ -132,10 +129,8 @@ public sealed class TokenTests(AccessClusterFixture fixture)
     {
         var token = await fixture.AdminTokenAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var web = fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
-            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock)));
-        using var http = web.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        await using var web = WebClientOn(clock);
+        using var http = SignedIn(web, token);
         var validated = web.Services.GetRequiredService<Newsstand.Api.Access.ValidatedTokens>();
         Assert.Equal(0, validated.Count);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/login/list/all")).StatusCode);
@@ -183,5 +178,17 @@ public sealed class TokenTests(AccessClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/login/list/all")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ch08/subscription/monitor")).StatusCode);
         Assert.Contains(LogCapture.Shared.Lines, line => line.Contains("Auth:Mode is Open", StringComparison.Ordinal));
+    }
+
+    /// <summary>A Required-mode web client whose clock is <paramref name="clock"/>.</summary>
+    private WebApplicationFactory<Program> WebClientOn(TimeProvider clock) =>
+        fixture.CreateWebClient(AccessClusterFixture.RequiredSettings)
+            .WithWebHostBuilder(host => host.ConfigureServices(services => services.AddSingleton(clock)));
+
+    private static HttpClient SignedIn(WebApplicationFactory<Program> web, string token)
+    {
+        var http = web.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return http;
     }
 }
