@@ -33,16 +33,14 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, ValidatedTokens val
             RequireSignedTokens = true,
             ClockSkew = ClockSkew,
             IssuerSigningKeyResolver = (_, _, keyId, _) => keys.Find(keyId) is { } key ? [key] : [],
-            LifetimeValidator = (notBefore, expires, _, _) => WithinLifetime(notBefore, expires),
+            LifetimeValidator = (notBefore, expires, _, _) => WithinLifetime(time.GetUtcNow().UtcDateTime, notBefore, expires),
         };
         options.Events = new JwtBearerEvents { OnMessageReceived = ReceivedAsync, OnTokenValidated = Validated };
     }
 
-    private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return expires is { } end && end + ClockSkew > now && (notBefore is not { } start || start - ClockSkew <= now);
-    }
+    /// <summary>The lifetime rule every token is judged by (30 s skew either way); also <see cref="ValidatedTokens"/>' for a token it remembers.</summary>
+    public static bool WithinLifetime(DateTime now, DateTime? notBefore, DateTime? expires) =>
+        expires is { } end && end + ClockSkew > now && (notBefore is not { } start || start - ClockSkew <= now);
 
     /// <summary>Takes a long-lived route's query token, and makes sure the token's key id is known (one refresh at most) before it is validated.</summary>
     private async Task ReceivedAsync(MessageReceivedContext context)
@@ -53,7 +51,7 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, ValidatedTokens val
         {
             return;
         }
-        if (validated.Find(token, WithinLifetime) is { } principal)
+        if (validated.Find(token) is { } principal)
         {
             context.Principal = principal;
             context.Success();
@@ -85,7 +83,7 @@ internal sealed class BearerTokenSetup(SigningKeyCache keys, ValidatedTokens val
     {
         if (context.SecurityToken is JsonWebToken token && context.Principal is { } principal)
         {
-            validated.Add(token.EncodedToken, principal, token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom, token.ValidTo, WithinLifetime);
+            validated.Add(token.EncodedToken, principal, token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom, token.ValidTo);
         }
         return Task.CompletedTask;
     }

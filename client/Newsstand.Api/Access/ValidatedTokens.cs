@@ -9,7 +9,7 @@ namespace Newsstand.Api.Access;
 /// every check is kept; a hit is checked against its lifetime again by this web client's clock, and gets its own copy
 /// of the principal. Bounded: when full, expired entries go first, then everything (the next requests validate again).
 /// </summary>
-internal sealed class ValidatedTokens
+internal sealed class ValidatedTokens(TimeProvider time)
 {
     public const int Capacity = 4_096;
 
@@ -18,13 +18,13 @@ internal sealed class ValidatedTokens
     public int Count => _entries.Count;
 
     /// <summary>The principal of <paramref name="token"/> when it was validated here and is still within its lifetime.</summary>
-    public ClaimsPrincipal? Find(string token, Func<DateTime?, DateTime?, bool> withinLifetime)
+    public ClaimsPrincipal? Find(string token)
     {
         if (!_entries.TryGetValue(token, out var entry))
         {
             return null;
         }
-        if (!withinLifetime(entry.NotBefore, entry.Expires))
+        if (!WithinLifetime(entry))
         {
             _entries.TryRemove(token, out _);
             return null;
@@ -32,13 +32,13 @@ internal sealed class ValidatedTokens
         return entry.Principal.Clone();
     }
 
-    public void Add(string token, ClaimsPrincipal principal, DateTime? notBefore, DateTime expires, Func<DateTime?, DateTime?, bool> withinLifetime)
+    public void Add(string token, ClaimsPrincipal principal, DateTime? notBefore, DateTime expires)
     {
         if (_entries.Count >= Capacity)
         {
             foreach (var (key, entry) in _entries)
             {
-                if (!withinLifetime(entry.NotBefore, entry.Expires))
+                if (!WithinLifetime(entry))
                 {
                     _entries.TryRemove(key, out _);
                 }
@@ -50,6 +50,8 @@ internal sealed class ValidatedTokens
         }
         _entries[token] = new Entry(principal.Clone(), notBefore, expires);
     }
+
+    private bool WithinLifetime(Entry entry) => BearerTokenSetup.WithinLifetime(time.GetUtcNow().UtcDateTime, entry.NotBefore, entry.Expires);
 
     private sealed record Entry(ClaimsPrincipal Principal, DateTime? NotBefore, DateTime Expires);
 }
