@@ -35,7 +35,10 @@ internal static class NewsstandCluster
                 .UseSetting("Orleans:ServiceId", cluster.Options.ServiceId)
                 .UseSetting("Orleans:GatewayPorts:0", cluster.Primary!.GatewayAddress!.Endpoint.Port.ToString(CultureInfo.InvariantCulture))
                 // Today's API tests keep the original's anonymous contract; the access tests ask for Auth:Mode=Required.
-                .UseSetting("Auth:Mode", "Open");
+                .UseSetting("Auth:Mode", "Open")
+                // The test server replaces Kestrel; port 0 keeps the web client's port check off appsettings' 8000, which a
+                // process on this machine (a run.sh, another test's host) may hold: its start-up would refuse and exit.
+                .UseSetting("Urls", "http://127.0.0.1:0");
             web.ConfigureServices(services => services.AddLogging(LogCapture.AddTo));
             foreach (var (key, value) in settings)
             {
