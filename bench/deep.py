@@ -30,12 +30,54 @@ import scale  # noqa: E402
 PORTS = {"client": 9310, "silo_web": 9311, "silo": 9312, "gateway": 9313}
 
 
-def paced(base, path, low, high, seconds):
-    """Pages of path at offsets drawn from [low, high], 4 connections each 40 ms apart (100 req/s)."""
+def paced(base, path, low, high, seconds, latency_file=None):
+    """Pages of path at offsets drawn from [low, high], 4 connections each 40 ms apart (100 req/s); the latency
+    histogram appended to latency_file when given."""
+    env = dict(os.environ, WRK_LATENCY_FILE=latency_file or "")
     text = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", "-s", scale.PAGE_LUA,
                            f"{base}{path}", "--", str(low), str(high), "40"],
-                          check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+                          check=True, capture_output=True, text=True, timeout=seconds + 60, env=env).stdout
     return bench.parse_wrk(text)
+
+
+def alternated(base, pages, args):
+    """The paced pages in turns of --seconds / --windows each (A, B, A, B, ...), each page's turns merged into one
+    latency distribution: a drift of the machine's load during the run falls on every page alike, where one 30 s
+    run after the other gives the later page whatever the machine did meanwhile."""
+    turn = max(1, round(args.seconds / args.windows))
+    with tempfile.TemporaryDirectory(prefix="nsms-deep-windows-") as folder:
+        files = {path: os.path.join(folder, f"{i}.txt") for i, (path, _, _) in enumerate(pages)}
+        totals = {path: [0.0, 0, 0] for path, _, _ in pages}  # seconds, requests, non-2xx
+        if args.burst:
+            for path, low, high in pages:
+                burst(base, path, low, high, args.burst)
+        for _ in range(args.windows):
+            for path, low, high in pages:
+                out = paced(base, path, low, high, turn, files[path])
+                totals[path][0] += out["seconds"]
+                totals[path][1] += round(out["rps"] * out["seconds"])
+                totals[path][2] += out["non2xx"]
+        results = {}
+        for path, _, _ in pages:
+            seconds, requests, non2xx = totals[path]
+            results[path] = {"rps": requests / seconds, "seconds": seconds, "non2xx": non2xx,
+                             "p50": percentile(files[path], 50), "p99": percentile(files[path], 99)}
+        return results
+
+
+def percentile(file, pct):
+    """The pct-th percentile in ms of the histograms wrk appended to file ("microseconds count" lines)."""
+    counts = {}
+    with open(file) as lines:
+        for line in lines:
+            value, count = (int(x) for x in line.split())
+            counts[value] = counts.get(value, 0) + count
+    total, seen = sum(counts.values()), 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen * 100 >= total * pct:
+            return value / 1000.0
+    return None
 
 
 def burst(base, path, low, high, seconds):
@@ -106,14 +148,19 @@ def main():
     parser.add_argument("--burst", type=int, default=10, help="seconds of closed-loop load before each paced run (0: none)")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (no build), for an A/B")
+    parser.add_argument("--windows", type=int, default=1,
+                        help="after the fill, measure the deep page and the empty table in this many alternating turns of "
+                             "--seconds / N each, their turns merged (1: one run each, one after the other)")
     parser.add_argument("--counters", action="store_true",
                         help="also record the silo's allocations per request and its collections by generation during each paced run (dotnet-counters)")
     args = parser.parse_args()
+    if args.windows > 1 and args.counters:
+        parser.error("--counters measures one paced run per page; use it with --windows 1")
 
     services = bench.Services()
     data_dir = args.data or tempfile.mkdtemp(prefix="nsms-deep-")
     os.makedirs(data_dir, exist_ok=True)
-    results, rows = [], 0
+    results, rows, ratio = [], 0, ""
     try:
         base, pids = bench.start_ours(services, data_dir, {}, {}, ports=PORTS,
                                        build=not args.no_build and args.build_root == bench.ROOT, root=args.build_root)
@@ -129,14 +176,24 @@ def main():
         middle = rows // 2
         # Warm: the chunks around the middle, as the scale scenario's closed-loop run before its paced one does.
         paced(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, 5)
-        results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000)", measured(base, "/ch08/vendor/list", middle - 10_000, middle + 10_000, args, pids[0])))
-        results.append(row("empty table (publication, after the fill)", measured(base, "/ch08/publication/list", 0, 0, args, pids[0])))
+        deep = ("/ch08/vendor/list", middle - 10_000, middle + 10_000)
+        empty = ("/ch08/publication/list", 0, 0)
+        if args.windows > 1:
+            out = alternated(base, [deep, empty], args)
+            deep_out, empty_out = out[deep[0]], out[empty[0]]
+        else:
+            deep_out, empty_out = measured(base, *deep, args, pids[0]), measured(base, *empty, args, pids[0])
+        turns = f", {args.windows} alternating turns" if args.windows > 1 else ""
+        results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000{turns})", deep_out))
+        results.append(row(f"empty table (publication, after the fill{turns})", empty_out))
+        if deep_out["p99"] and empty_out["p99"]:
+            ratio = f"deep / empty p99 after the fill: {deep_out['p99'] / empty_out['p99']:.2f}x"
     finally:
         services.stop()
     text = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
                       f"Build: {args.build_root}", f"Rows: {rows:,}", "",
                       "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx |" + (f" silo KB/request | silo GCs gen0 / gen1 / gen2 in ~{args.seconds - 2} s |" if args.counters else ""),
-                      "|---|---|---|---|---|" + ("---|---|" if args.counters else ""), *results])
+                      "|---|---|---|---|---|" + ("---|---|" if args.counters else ""), *results, "", ratio])
     bench.save_report("deep", text)
 
 

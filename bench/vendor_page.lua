@@ -21,3 +21,18 @@ end
 function delay()
   return pause
 end
+
+-- With WRK_LATENCY_FILE set, the run's latency histogram is appended there as "microseconds count" lines,
+-- so several runs can be merged into one distribution (bench/deep.py --windows).
+function done(summary, latency, requests)
+  local file = os.getenv("WRK_LATENCY_FILE")
+  if file == nil or file == "" then
+    return
+  end
+  local out = assert(io.open(file, "a"))
+  for i = 1, #latency do
+    local value, count = latency(i)
+    out:write(string.format("%d %d\n", value, count))
+  end
+  out:close()
+end
