@@ -73,7 +73,7 @@ internal static class RecordsApi
         return new EndpointPair(get, head);
 
         static StreamedListResult List(PageQuery query, WholeListReads lists, RetriedReads reads, HttpContext http) =>
-            new(reads.Of<ListRead, ListSlice>(lists.ReadJsonAsync<TRecord>, http.RequestAborted), query.Page,
+            new(reads.OfAttempts<ListRead, ListSlice>(lists.ReadJsonAsync<TRecord>, http.RequestAborted), query.Page,
                 reads.Of(lists.VersionAsync<TRecord>, http.RequestAborted));
     }
 

@@ -24,7 +24,17 @@ internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, G
     /// <summary><paramref name="read"/>, retried; stops when <paramref name="aborted"/> fires (the caller went away).</summary>
     public Func<Task<TResult>> Of<TResult>(Func<Task<TResult>> read, CancellationToken aborted) => () => ReadAsync(read, aborted);
 
-    public async Task<TResult> ReadAsync<TResult>(Func<Task<TResult>> read, CancellationToken aborted)
+    /// <summary>
+    /// <paramref name="attempt"/>, retried; each of its calls is already one attempt, given up like one
+    /// (<see cref="GatewayLosses.AttemptAsync"/> inside it: <see cref="WholeListReads"/>, whose whole lists share one
+    /// attempt), so it is not wrapped in another. Stops when <paramref name="aborted"/> fires between attempts.
+    /// </summary>
+    public Func<TArgument, Task<TResult>> OfAttempts<TArgument, TResult>(Func<TArgument, Task<TResult>> attempt, CancellationToken aborted) =>
+        argument => ReadAsync(() => attempt(argument), attempts: true, aborted);
+
+    public Task<TResult> ReadAsync<TResult>(Func<Task<TResult>> read, CancellationToken aborted) => ReadAsync(read, attempts: false, aborted);
+
+    private async Task<TResult> ReadAsync<TResult>(Func<Task<TResult>> read, bool attempts, CancellationToken aborted)
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
@@ -33,7 +43,7 @@ internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, G
         {
             try
             {
-                return await gateways.AttemptAsync(read, settings.AttemptTimeout, aborted);
+                return await (attempts ? read() : gateways.AttemptAsync(read, settings.AttemptTimeout, aborted));
             }
             catch (Exception error) when (IsClusterFailure(error) && time.GetElapsedTime(started) + pause < settings.RetryFor)
             {

@@ -11,9 +11,11 @@ namespace Newsstand.Api.Apis;
 /// <see cref="CallCoalescer{TItem, TResult}"/> per table: reads made while one is under way go together in the next grain
 /// call, so under load one hop answers many requests. No read gets an answer older than itself: it waits for a call that
 /// starts after it arrived. Any other read (a page, the slices after the first) goes to the table's index directly.
-/// A shared call is given up like one read attempt (when a gateway connection closes, <see cref="GatewayLosses"/>, or
-/// after <see cref="ReadRetryOptions.AttemptTimeout"/>): one that went to a dead gateway or silo must not hold the reads
-/// queued behind it, which retry on their own call.
+/// Each read here is one attempt (<see cref="RetriedReads.OfAttempts"/> retries it as it is): a shared call, and a page
+/// read, is given up like one (when a gateway connection closes, <see cref="GatewayLosses"/>, or after
+/// <see cref="ReadRetryOptions.AttemptTimeout"/>), and its readers retry. A shared call that went to a dead gateway or
+/// silo must not hold the reads queued behind it: they go in the next call as soon as it is given up. So a request waiting
+/// for a shared call needs no attempt (a linked cancellation and a timer) of its own.
 /// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
 /// (<see cref="LocalWholeLists"/>), and so is its version.
 /// </summary>
@@ -31,7 +33,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
             return Task.FromResult(current);
         }
         var table = TableOf<TRecord>();
-        return read == ListRead.All ? table.WholeList.CallAsync(read) : table.Index.ReadJsonAsync(read);
+        return read == ListRead.All ? table.WholeList.CallAsync(read) : table.AttemptAsync(read);
     }
 
     /// <summary>The table's version (what a list's <c>ETag</c> is made of), asked of its index directly.</summary>
@@ -62,9 +64,12 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
 
         public CallCoalescer<ListRead, ListSlice> WholeList { get; }
 
+        /// <summary>One read of the index, one attempt (a page; the whole list for all the readers of a shared call).</summary>
+        public Task<ListSlice> AttemptAsync(ListRead read) => _gateways.AttemptAsync(() => Index.ReadJsonAsync(read), _patience, CancellationToken.None);
+
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {
-            var slice = await _gateways.AttemptAsync(() => Index.ReadJsonAsync(ListRead.All), _patience, CancellationToken.None);
+            var slice = await AttemptAsync(ListRead.All);
             return [.. Enumerable.Repeat(slice, reads.Length)];
         }
     }
