@@ -10,7 +10,8 @@ namespace Newsstand.Data;
 /// Group commit: writes queued by any grain are committed together, one transaction and one sync to disk for all
 /// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
 /// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), conditional replacements as plain
-/// <c>UPDATE</c>s (<see cref="RowUpdater"/>), anything else through EF Core, on one context whose connection stays open from commit to commit (closed after any failure).
+/// <c>UPDATE</c>s (<see cref="RowUpdater"/>), anything else through EF Core, on one context whose connection stays
+/// open from commit to commit (closed after any failure).
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its

@@ -12,9 +12,9 @@ namespace Newsstand.Messaging;
 /// The consumer of one partition of <see cref="Topics.News"/>: a drain loop over the log from its checkpoint. Each
 /// round takes a batch (the messages its partition handed it after their commit, <see cref="ArrivedMessages"/>, or else
 /// read from the log, <see cref="TopicLogStore"/>) and applies it in one transaction (<see cref="MessengerBatch"/>),
-/// then publishes what it consumed while a reader listens (<see cref="ConsumedFeed"/>). A transient fault (database unavailable, an unknown
-/// commit outcome, an id another request is writing, a hole in the log) is retried after a growing wait until it
-/// passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
+/// then publishes what it consumed while a reader listens (<see cref="ConsumedFeed"/>). A transient fault (database
+/// unavailable, an unknown commit outcome, an id another request is writing, a hole in the log) is retried after a
+/// growing wait until it passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
 /// the consumer is restarted or two activations briefly coexist: the loser re-reads the checkpoint and carries on.
 /// </summary>
 [Reentrant] // Only the drain (one at a time) changes the checkpoint; wake-ups and reads interleave with its awaits.
