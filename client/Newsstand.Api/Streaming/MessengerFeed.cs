@@ -16,7 +16,9 @@ namespace Newsstand.Api.Streaming;
 /// time (<see cref="LongLivedOptions.CatchUpConcurrency"/>). A live feed that stays silent while the log moves on
 /// (its subscription died with a silo) cannot stay silent: every <see cref="LongLivedOptions.FeedCheckInterval"/>
 /// the reader compares its position with the consumers' checkpoints, fills from the log what the live feed has
-/// missed for a whole interval, and renews the web client's subscription.
+/// missed for a whole interval, and renews the web client's subscription. The consumers publish to the live feed only
+/// while readers say they listen: opening and every check ask for the progress through the topic's
+/// <c>ListenAsync</c>, which renews a lease at each consumer (<see cref="Lease"/>).
 /// </summary>
 internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions subscriptions, IOptions<LongLivedOptions> options, TimeProvider time)
     : IDisposable
@@ -43,7 +45,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
         var live = await subscriptions.SubscribeAsync<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topics.News), LiveCapacity);
         try
         {
-            var progress = await grains.MessengerTopic().GetProgressAsync();
+            var progress = await grains.MessengerTopic().ListenAsync(Lease);
             var start = from?.Resize(progress.Length).AtMost([.. progress.Select(p => p.LastSequence)])
                 ?? new FeedPosition([.. progress.Select(p => p.Checkpoint)]);
             return new Reader(this, live, start, [.. progress.Select(p => p.Checkpoint)], names);
@@ -55,7 +57,14 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
         }
     }
 
-    /// <summary>The consumers' progress, asked of the topic at most twice an interval for all readers of this web client.</summary>
+    /// <summary>
+    /// How long the consumers publish to the live feed after this web client said it listens: three check intervals,
+    /// so one check the cluster could not answer does not silence the feed (each check renews it).
+    /// </summary>
+    private TimeSpan Lease => _options.FeedCheckInterval * 3;
+
+    /// <summary>The consumers' progress, asked of the topic at most twice an interval for all readers of this web client;
+    /// the asking renews the consumers' publishing to the live feed (<see cref="Lease"/>).</summary>
     private Task<PartitionProgress[]> ProgressAsync()
     {
         var now = _time.GetTimestamp();
@@ -65,7 +74,7 @@ internal sealed class MessengerFeed(IGrainFactory grains, StreamSubscriptions su
             {
                 return recent.Call;
             }
-            var call = grains.MessengerTopic().GetProgressAsync();
+            var call = grains.MessengerTopic().ListenAsync(Lease);
             _progress = (now, call);
             return call;
         }

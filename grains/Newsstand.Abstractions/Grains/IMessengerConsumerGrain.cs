@@ -7,7 +7,7 @@ namespace Newsstand.Grains;
 /// The always-running consumer of one partition of <see cref="Topics.News"/> (key: the partition): it consumes the
 /// log in order, a batch at a time, inserting the batch's messengers (their ids reserved at the messenger table's
 /// owners), recording rejected ones as failed and advancing its checkpoint in one transaction, and publishes what it
-/// consumed to the live feed.
+/// consumed to the live feed while a reader listens.
 /// </summary>
 public interface IMessengerConsumerGrain : IGrainWithIntegerKey
 {
@@ -23,6 +23,14 @@ public interface IMessengerConsumerGrain : IGrainWithIntegerKey
 
     /// <summary>The last sequence number known in the partition and the consumer's checkpoint.</summary>
     Task<PartitionProgress> GetProgressAsync();
+
+    /// <summary>
+    /// A live reader follows the feed: what this consumer consumes from now until <paramref name="lease"/> has passed
+    /// (at most ten minutes) is published to the live feed; the progress answered is from the same turn, so whatever
+    /// the answer's checkpoint does not cover is published. Without a running lease nothing is published (readers
+    /// catch up from the log).
+    /// </summary>
+    Task<PartitionProgress> ListenAsync(TimeSpan lease);
 
     /// <summary>Consumed messages after <paramref name="afterSequence"/> up to the checkpoint, in log order, at most <paramref name="maxCount"/>, read from the database.</summary>
     Task<ConsumedMessage[]> ReadConsumedAsync(long afterSequence, int maxCount);

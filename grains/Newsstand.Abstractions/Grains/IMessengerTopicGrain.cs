@@ -20,6 +20,11 @@ public interface IMessengerTopicGrain : IGrainWithIntegerKey
     /// <summary>Every partition's progress, in partition order (their count is the topic's partition count).</summary>
     Task<PartitionProgress[]> GetProgressAsync();
 
+    /// <summary>Every partition's progress, as <see cref="GetProgressAsync"/>, and each partition's consumer publishes to the
+    /// live feed for <paramref name="lease"/> from its answer (<see cref="IMessengerConsumerGrain.ListenAsync"/>): what a
+    /// live reader calls when it opens and at each of its checks.</summary>
+    Task<PartitionProgress[]> ListenAsync(TimeSpan lease);
+
     /// <summary>Consumed messages of <paramref name="partition"/> after <paramref name="afterSequence"/>, in log order, at most <paramref name="maxCount"/>.</summary>
     Task<ConsumedMessage[]> ReadConsumedAsync(int partition, long afterSequence, int maxCount);
 

@@ -9,8 +9,9 @@ namespace Newsstand.Data;
 /// <summary>
 /// Group commit: writes queued by any grain are committed together, one transaction and one sync to disk for all
 /// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
-/// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), replacements through EF Core,
-/// on one context whose connection stays open from commit to commit (closed after any failure).
+/// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), conditional replacements as plain
+/// <c>UPDATE</c>s (<see cref="RowUpdater"/>), anything else through EF Core, on one context whose connection stays
+/// open from commit to commit (closed after any failure).
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
@@ -21,6 +22,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue;
     private readonly Func<NewsstandDbContext> _create;
     private readonly RowInserter _inserter;
+    private readonly RowUpdater _updater;
     private readonly WriteByWrite _writeByWrite;
     private readonly int _batchSize;
     private readonly ILogger _logger;
@@ -28,11 +30,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private NewsstandDbContext? _context;
 
-    public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, DatabaseOptions options, TaskScheduler scheduler,
+    public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, RowUpdater updater, DatabaseOptions options, TaskScheduler scheduler,
         ILogger logger, Meter meter)
     {
         _create = create;
         _inserter = inserter;
+        _updater = updater;
         _writeByWrite = new WriteByWrite(catalog);
         _batchSize = options.WriteBatchSize;
         _logger = logger;
@@ -112,10 +115,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             var context = await OpenContextAsync();
             await using (var transaction = await context.Database.BeginTransactionAsync())
             {
-                await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)]);
-                if (batch.Any(w => w.Rows.Any(r => !r.IsPlainInsert)))
+                var rows = batch.SelectMany(w => w.Rows).ToArray();
+                await _inserter.InsertAsync(context, [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)]);
+                await _updater.UpdateAsync(context, rows.Where(IsPlainUpdate));
+                if (rows.Any(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
                 {
-                    foreach (var row in batch.SelectMany(w => w.Rows).Where(r => !r.IsPlainInsert))
+                    foreach (var row in rows.Where(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
                     {
                         row.Track(context);
                     }
@@ -148,6 +153,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             Fail(batch, error, committing: false);
         }
     }
+
+    private bool IsPlainUpdate(WriteRow row) => row.IsCheckedUpdate && _updater.Handles(row.Row.GetType());
 
     /// <summary>
     /// The writer's context with its connection open: kept from one group commit to the next, so a commit does not pay

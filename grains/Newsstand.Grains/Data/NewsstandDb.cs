@@ -69,9 +69,10 @@ internal sealed class NewsstandDb : IAsyncDisposable
         {
             Catalog = new TableCatalog(context.Model);
             Inserter = new RowInserter(context.Model, settings.UsesPostgres);
+            Updater = new RowUpdater(context.Model, settings.UsesPostgres);
         }
         _meter = meters.Create(MeterName);
-        _writer = new GroupCommitWriter(_create, Catalog, Inserter, settings, _sqliteWrites ?? TaskScheduler.Default, logger, _meter);
+        _writer = new GroupCommitWriter(_create, Catalog, Inserter, Updater, settings, _sqliteWrites ?? TaskScheduler.Default, logger, _meter);
     }
 
     public string Provider { get; }
@@ -80,6 +81,9 @@ internal sealed class NewsstandDb : IAsyncDisposable
 
     /// <summary>The multi-row insert statements of the group commits (built from the model once).</summary>
     public RowInserter Inserter { get; }
+
+    /// <summary>The plain conditional updates of the group commits (built from the model once).</summary>
+    public RowUpdater Updater { get; }
 
     /// <summary>A context for work outside grain turns (migrations at start, tests).</summary>
     public NewsstandDbContext CreateContext() => _create();

@@ -15,6 +15,10 @@ internal readonly record struct WriteRow(object Row, EntityState State, object? 
     /// <summary>A plain insert: written by the writer's multi-row statements, not by EF Core's change tracker.</summary>
     public bool IsPlainInsert => State == EntityState.Added && Expected is null;
 
+    /// <summary>A conditional replacement with no fallback: written by the writer's plain <c>UPDATE</c> statements
+    /// (<see cref="RowUpdater"/>) when its table allows, not by EF Core's change tracker.</summary>
+    public bool IsCheckedUpdate => State == EntityState.Modified && Expected is not null && Fallback is null;
+
     /// <summary>Puts the row into <paramref name="context"/>'s change tracker, ready for SaveChanges.</summary>
     public void Track(DbContext context) => Track(context, Row);
 

@@ -12,9 +12,9 @@ namespace Newsstand.Messaging;
 /// The consumer of one partition of <see cref="Topics.News"/>: a drain loop over the log from its checkpoint. Each
 /// round takes a batch (the messages its partition handed it after their commit, <see cref="ArrivedMessages"/>, or else
 /// read from the log, <see cref="TopicLogStore"/>) and applies it in one transaction (<see cref="MessengerBatch"/>),
-/// then publishes what it consumed (<see cref="ConsumedFeed"/>). A transient fault (database unavailable, an unknown
-/// commit outcome, an id another request is writing, a hole in the log) is retried after a growing wait until it
-/// passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
+/// then publishes what it consumed while a reader listens (<see cref="ConsumedFeed"/>). A transient fault (database
+/// unavailable, an unknown commit outcome, an id another request is writing, a hole in the log) is retried after a
+/// growing wait until it passes. The checkpoint only moves from the position this consumer read, so a message takes effect once even if
 /// the consumer is restarted or two activations briefly coexist: the loser re-reads the checkpoint and carries on.
 /// </summary>
 [Reentrant] // Only the drain (one at a time) changes the checkpoint; wake-ups and reads interleave with its awaits.
@@ -25,6 +25,9 @@ internal sealed partial class MessengerConsumerGrain(
 {
     private const string Topic = Topics.News;
     private const int MaxReadCount = 1000;
+
+    /// <summary>The longest a reader's word that it listens counts (<see cref="ListenAsync"/>).</summary>
+    private static readonly TimeSpan MaxLease = TimeSpan.FromMinutes(10);
 
     /// <summary>Handed messages kept in memory, in batches of <see cref="TopicOptions.ConsumerBatchSize"/>; a consumer further behind reads the log.</summary>
     private const int ArrivedBatches = 8;
@@ -50,7 +53,7 @@ internal sealed partial class MessengerConsumerGrain(
         _last = Math.Max(_checkpoint, await store.LastSequenceAsync(Topic, _partition, cancellationToken));
         Report();
         _feed = new ConsumedFeed(this.GetStreamProvider(ProviderNames.Streams).GetStream<ConsumedBatch>(StreamId.Create(ProviderNames.ConsumedMessages, Topic)),
-            _partition, logger);
+            _partition, time, logger);
         var period = options.Value.ConsumerPollPeriod;
         this.RegisterGrainTimer(() =>
         {
@@ -88,6 +91,13 @@ internal sealed partial class MessengerConsumerGrain(
     }
 
     public Task<PartitionProgress> GetProgressAsync() => Task.FromResult(new PartitionProgress(_partition, Math.Max(_last, _checkpoint), _checkpoint));
+
+    public Task<PartitionProgress> ListenAsync(TimeSpan lease)
+    {
+        // In the same turn as the progress it answers: a batch whose checkpoint is not in that answer is published.
+        _feed!.Listen(TimeSpan.FromTicks(Math.Clamp(lease.Ticks, 0, MaxLease.Ticks)));
+        return GetProgressAsync();
+    }
 
     public Task<ConsumedMessage[]> ReadConsumedAsync(long afterSequence, int maxCount) =>
         store.ReadConsumedAsync(Topic, _partition, afterSequence, _checkpoint, Math.Clamp(maxCount, 1, MaxReadCount));

@@ -27,6 +27,9 @@ internal sealed class MessengerTopicGrain(TopicLogStore store, IOptions<TopicOpt
     public Task<PartitionProgress[]> GetProgressAsync() =>
         Task.WhenAll(Enumerable.Range(0, Partitions).Select(p => GrainFactory.MessengerConsumer(p).GetProgressAsync()));
 
+    public Task<PartitionProgress[]> ListenAsync(TimeSpan lease) =>
+        Task.WhenAll(Enumerable.Range(0, Partitions).Select(p => GrainFactory.MessengerConsumer(p).ListenAsync(lease)));
+
     public Task<ConsumedMessage[]> ReadConsumedAsync(int partition, long afterSequence, int maxCount) =>
         partition >= 0 && partition < Partitions
             ? GrainFactory.MessengerConsumer(partition).ReadConsumedAsync(afterSequence, maxCount)

@@ -33,6 +33,8 @@ public sealed class ConsumerRetryTests(PostgresFixture fixture)
                 }
                 return Task.CompletedTask;
             });
+        // A reader says it listens, or the consumers publish nothing to the live feed.
+        await fixture.Grains.MessengerTopic().ListenAsync(TimeSpan.FromMinutes(5));
         var retried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var retries = ListenForRetries(retried);
         await ExecuteAsync("""

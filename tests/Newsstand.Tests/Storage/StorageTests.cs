@@ -112,7 +112,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         var db = fixture.Database;
         var gate = new GatedScheduler();
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), gate,
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), gate,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
         var first = Vendor(Ids.Next(), loginId);
         var orphan = Vendor(Ids.Next(), int.MaxValue - 11);
@@ -141,7 +141,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
         var db = fixture.Database;
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-fault");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), TaskScheduler.Default,
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), TaskScheduler.Default,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
 
         // Not a row of any table: the model cannot take it, which is a bug of the caller, not a database failure.

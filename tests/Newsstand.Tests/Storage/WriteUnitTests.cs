@@ -151,7 +151,7 @@ public abstract class WriteUnitTests(IStorageFixture fixture)
     private static string NewTopic() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
     private GroupCommitWriter Writer(TaskScheduler scheduler) =>
-        new(fixture.Database.CreateContext, fixture.Database.Catalog, fixture.Database.Inserter, new DatabaseOptions(), scheduler, NullLogger.Instance,
+        new(fixture.Database.CreateContext, fixture.Database.Catalog, fixture.Database.Inserter, fixture.Database.Updater, new DatabaseOptions(), scheduler, NullLogger.Instance,
             new System.Diagnostics.Metrics.Meter("test.write-units"));
 
     private async Task<int> AddLoginAsync()

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Newsstand.Data;
+
+/// <summary>
+/// Conditional replacements of a group commit (<see cref="WriteRow.IsCheckedUpdate"/>: a consumer's checkpoint moving on
+/// from the position it read) as one plain <c>UPDATE … SET every column WHERE key AND each concurrency token = the
+/// expected value</c> per row, without EF Core's change tracker (a SaveChanges per commit for one or two checkpoints
+/// cost more than their statements). Names and value conversions come from the EF model, as for
+/// <see cref="RowInserter"/>. A row the statement did not change (its stored tokens moved on, or it is gone) fails
+/// the commit with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, and the writer redoes the batch
+/// write by write, where that unit alone fails as stale.
+/// </summary>
+internal sealed class RowUpdater(IModel model, bool positional)
+{
+    private readonly ConcurrentDictionary<Type, Table> _tables = new();
+
+    /// <summary>Whether rows of <paramref name="type"/> can be replaced here: a table with no foreign keys (so no order of
+    /// statements between tables matters), else they go through EF Core.</summary>
+    public bool Handles(Type type) => model.FindEntityType(type) is { } entity && !entity.GetForeignKeys().Any();
+
+    /// <summary>Replaces each row on the context's open connection and transaction, in order.</summary>
+    public async Task UpdateAsync(DbContext context, IEnumerable<WriteRow> rows)
+    {
+        var connection = context.Database.GetDbConnection();
+        var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var row in rows)
+        {
+            var table = _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = table.Sql;
+            var n = 0;
+            foreach (var column in table.Set)
+            {
+                Bind(command, column, column.Getter.GetClrValue(row.Row), n++);
+            }
+            foreach (var column in table.Keys)
+            {
+                Bind(command, column, column.Getter.GetClrValue(row.Row), n++);
+            }
+            foreach (var column in table.Tokens)
+            {
+                Bind(command, column, column.Getter.GetClrValue(row.Expected ?? row.Row), n++);
+            }
+            if (await command.ExecuteNonQueryAsync() != 1)
+            {
+                throw new DbUpdateConcurrencyException($"A {table.Name} row was changed or removed since it was read.");
+            }
+        }
+    }
+
+    private void Bind(DbCommand command, Column column, object? value, int n) =>
+        command.Parameters.Add(column.Mapping.CreateParameter(command, positional ? "" : $"@p{n}", value, column.Nullable));
+
+    private sealed class Table
+    {
+        public Table(IEntityType entity, bool positional)
+        {
+            Name = entity.GetTableName()!;
+            var key = entity.FindPrimaryKey()!.Properties;
+            Keys = [.. key.Select(Column.Of)];
+            Set = [.. entity.GetProperties().Where(p => !key.Contains(p)).Select(Column.Of)];
+            Tokens = [.. entity.GetProperties().Where(p => p.IsConcurrencyToken).Select(Column.Of)];
+            var n = 0;
+            string Next() => positional ? $"${++n}" : $"@p{n++}";
+            var sql = new StringBuilder("UPDATE \"").Append(Name).Append("\" SET ");
+            sql.AppendJoin(", ", Set.Select(c => $"\"{c.Name}\" = {Next()}"));
+            sql.Append(" WHERE ").AppendJoin(" AND ", Keys.Concat(Tokens).Select(c => $"\"{c.Name}\" = {Next()}"));
+            Sql = sql.ToString();
+        }
+
+        public string Name { get; }
+
+        public Column[] Keys { get; }
+
+        public Column[] Set { get; }
+
+        public Column[] Tokens { get; }
+
+        public string Sql { get; }
+    }
+
+    private sealed record Column(string Name, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable)
+    {
+        public static Column Of(IProperty property) => new(property.GetColumnName(), property.GetGetter(), property.GetRelationalTypeMapping(), property.IsNullable);
+    }
+}
