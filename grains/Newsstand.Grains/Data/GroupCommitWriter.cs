@@ -10,7 +10,8 @@ namespace Newsstand.Data;
 /// Group commit: writes queued by any grain are committed together, one transaction and one sync to disk for all
 /// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
 /// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), replacements through EF Core,
-/// on one context whose connection stays open from commit to commit (closed after any failure).
+/// on one context whose connection stays open from commit to commit with its insert statements prepared (both closed
+/// after any failure).
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
@@ -27,6 +28,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Histogram<int> _batchRows;
     private readonly Task _loop;
     private NewsstandDbContext? _context;
+    private PreparedInserts? _inserts;
 
     public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, DatabaseOptions options, TaskScheduler scheduler,
         ILogger logger, Meter meter)
@@ -109,10 +111,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         var committing = false;
         try
         {
-            var context = await OpenContextAsync();
+            var (context, inserts) = await OpenContextAsync();
             await using (var transaction = await context.Database.BeginTransactionAsync())
             {
-                await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)]);
+                await _inserter.InsertAsync(context, [.. batch.SelectMany(w => w.Rows).Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts);
                 if (batch.Any(w => w.Rows.Any(r => !r.IsPlainInsert)))
                 {
                     foreach (var row in batch.SelectMany(w => w.Rows).Where(r => !r.IsPlainInsert))
@@ -151,10 +153,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>
     /// The writer's context with its connection open: kept from one group commit to the next, so a commit does not pay
-    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back. Any
-    /// failure closes it; the next commit opens a fresh one.
+    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back, nor for
+    /// preparing its insert statements again. Any failure closes it; the next commit opens a fresh one.
     /// </summary>
-    private async Task<NewsstandDbContext> OpenContextAsync()
+    private async Task<(NewsstandDbContext Context, PreparedInserts Inserts)> OpenContextAsync()
     {
         if (_context is null)
         {
@@ -169,12 +171,16 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 throw;
             }
             _context = context;
+            _inserts = _inserter.Prepare(context.Database.GetDbConnection());
         }
-        return _context;
+        return (_context, _inserts!);
     }
 
     private async Task CloseContextAsync()
     {
+        // The statements first: none may outlive the connection they were prepared on.
+        _inserts?.Dispose();
+        _inserts = null;
         if (_context is { } context)
         {
             _context = null;
