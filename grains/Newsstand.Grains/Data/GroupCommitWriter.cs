@@ -11,7 +11,7 @@ namespace Newsstand.Data;
 /// of them, and each waiting grain learns its own write's fate. A write is one row or a unit of rows that commit
 /// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), conditional replacements as plain
 /// <c>UPDATE</c>s (<see cref="RowUpdater"/>), anything else through EF Core, on one context whose connection stays
-/// open from commit to commit (closed after any failure).
+/// open from commit to commit with its insert statements prepared (both closed after any failure).
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
@@ -29,6 +29,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Histogram<int> _batchRows;
     private readonly Task _loop;
     private NewsstandDbContext? _context;
+    private PreparedInserts? _inserts;
 
     public GroupCommitWriter(Func<NewsstandDbContext> create, TableCatalog catalog, RowInserter inserter, RowUpdater updater, DatabaseOptions options, TaskScheduler scheduler,
         ILogger logger, Meter meter)
@@ -112,11 +113,11 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         var committing = false;
         try
         {
-            var context = await OpenContextAsync();
+            var (context, inserts) = await OpenContextAsync();
             await using (var transaction = await context.Database.BeginTransactionAsync())
             {
                 var rows = batch.SelectMany(w => w.Rows).ToArray();
-                await _inserter.InsertAsync(context, [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)]);
+                await _inserter.InsertAsync(context, [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts);
                 await _updater.UpdateAsync(context, rows.Where(IsPlainUpdate));
                 if (rows.Any(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
                 {
@@ -158,10 +159,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     /// <summary>
     /// The writer's context with its connection open: kept from one group commit to the next, so a commit does not pay
-    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back. Any
-    /// failure closes it; the next commit opens a fresh one.
+    /// for taking a connection from the pool, setting it up (SQLite's durability pragma) and giving it back, nor for
+    /// preparing its insert statements again. Any failure closes it; the next commit opens a fresh one.
     /// </summary>
-    private async Task<NewsstandDbContext> OpenContextAsync()
+    private async Task<(NewsstandDbContext Context, PreparedInserts Inserts)> OpenContextAsync()
     {
         if (_context is null)
         {
@@ -176,12 +177,16 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 throw;
             }
             _context = context;
+            _inserts = _inserter.Prepare(context.Database.GetDbConnection());
         }
-        return _context;
+        return (_context, _inserts!);
     }
 
     private async Task CloseContextAsync()
     {
+        // The statements first: none may outlive the connection they were prepared on.
+        _inserts?.Dispose();
+        _inserts = null;
         if (_context is { } context)
         {
             _context = null;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -11,8 +11,9 @@ namespace Newsstand.Data;
 /// Plain inserts of a group commit as multi-row <c>INSERT</c> statements, one per table and up to a bound of
 /// parameters each, without EF Core's change tracker (which cost more CPU per row than everything else of the
 /// commit). Columns, names and value conversions come from the EF model, each value bound through the column's own
-/// type mapping, so a row is stored exactly as SaveChanges would store it. Tables are written principals first,
-/// so a row may refer to a row of the same batch. A constraint a row breaks fails the statement, and the writer
+/// type mapping, so a row is stored exactly as SaveChanges would store it. The commands stay prepared on the writer's
+/// connection (<see cref="PreparedInserts"/>): a statement is parsed once per table and row count, not per commit.
+/// Tables are written principals first, so a row may refer to a row of the same batch. A constraint a row breaks fails the statement, and the writer
 /// redoes the batch write by write.
 /// </summary>
 internal sealed class RowInserter
@@ -28,21 +29,24 @@ internal sealed class RowInserter
     private readonly FrozenDictionary<Type, Table> _tables;
     private readonly int _maxParameters;
     private readonly bool _positional;
-    private readonly ConcurrentDictionary<(Type, int), string> _statements = new();
+    private readonly string[] _names;
 
     public RowInserter(IModel model, bool postgres)
     {
         // PostgreSQL allows 65,535 parameters and binds them by position.
         _maxParameters = postgres ? 30_000 : SqliteParametersPerStatement;
         _positional = postgres;
+        _names = [.. Enumerable.Range(0, _maxParameters).Select(n => postgres ? "" : $"@p{n}")];
         var order = DependencyOrder(model);
         _tables = model.GetEntityTypes().ToFrozenDictionary(e => e.ClrType, e => new Table(e, order.IndexOf(e)));
     }
 
-    /// <summary>Inserts <paramref name="rows"/> (entities of the model) on the context's open connection and transaction.</summary>
-    public async Task InsertAsync(DbContext context, IReadOnlyList<object> rows)
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (entities of the model) on the context's open connection and transaction through
+    /// <paramref name="commands"/> (prepared on that connection).
+    /// </summary>
+    public async Task InsertAsync(DbContext context, IReadOnlyList<object> rows, PreparedInserts commands)
     {
-        var connection = context.Database.GetDbConnection();
         var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
         foreach (var group in rows.GroupBy(r => r.GetType()).OrderBy(g => TableOf(g.Key).Order))
         {
@@ -50,15 +54,13 @@ internal sealed class RowInserter
             var perStatement = Math.Max(1, _maxParameters / table.Columns.Length);
             foreach (var chunk in group.Chunk(perStatement))
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = _statements.GetOrAdd((group.Key, chunk.Length), key => Statement(table, key.Item2));
+                var command = commands.For(group.Key, chunk.Length, transaction);
                 var n = 0;
                 foreach (var row in chunk)
                 {
                     foreach (var column in table.Columns)
                     {
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, _positional ? "" : $"@p{n}", column.Getter.GetClrValue(row), column.Nullable));
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, _names[n], column.Getter.GetClrValue(row), column.Nullable));
                         n++;
                     }
                 }
@@ -66,6 +68,9 @@ internal sealed class RowInserter
             }
         }
     }
+
+    /// <summary>Insert commands for <paramref name="connection"/> (open), prepared as they are first used; dispose before the connection.</summary>
+    public PreparedInserts Prepare(DbConnection connection) => new(connection, (type, rows) => Statement(TableOf(type), rows));
 
     private Table TableOf(Type type) =>
         _tables.TryGetValue(type, out var table) ? table : throw new InvalidOperationException($"{type.Name} is not a row type of the data model.");

@@ -135,6 +135,32 @@ public abstract class StorageTests(IStorageFixture fixture)
     }
 
     [Fact]
+    public async Task AWriterWhosePreparedInsertFailedCommitsItsNextInsertsAtOnce()
+    {
+        var loginId = Ids.Next();
+        await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var db = fixture.Database;
+        using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-prepared");
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), TaskScheduler.Default,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+        var before = Vendor(Ids.Next(), loginId);
+        var orphan = Vendor(Ids.Next(), int.MaxValue - 13);
+        var after = Vendor(Ids.Next(), loginId);
+        var again = Vendor(Ids.Next(), loginId);
+
+        // One row per commit: each runs the statement the first one prepared. A statement of the failed commit left on
+        // the connection would hold SQLite's write lock, and the next commit would wait out the busy timeout (30 s).
+        await writer.WriteAsync(before, EntityState.Added).WaitAsync(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAsync<MissingReferenceException>(() => writer.WriteAsync(orphan, EntityState.Added).WaitAsync(TimeSpan.FromSeconds(20)));
+        await writer.WriteAsync(after, EntityState.Added).WaitAsync(TimeSpan.FromSeconds(20));
+        await writer.WriteAsync(again, EntityState.Added).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using var check = fixture.OpenDatabase();
+        Assert.Equal([before.Id, after.Id, again.Id], await check.Vendors.Where(v => v.Id == before.Id || v.Id == orphan.Id || v.Id == after.Id || v.Id == again.Id)
+            .OrderBy(v => v.Id).Select(v => v.Id).ToListAsync());
+    }
+
+    [Fact]
     public async Task AFaultOfOursFailsItsBatchAndTheWriterGoesOn()
     {
         var loginId = Ids.Next();
