@@ -141,7 +141,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
         var db = fixture.Database;
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-prepared");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, new DatabaseOptions(), TaskScheduler.Default,
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), TaskScheduler.Default,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
         var before = Vendor(Ids.Next(), loginId);
         var orphan = Vendor(Ids.Next(), int.MaxValue - 13);
