@@ -6,8 +6,8 @@ namespace Newsstand.Api.Apis;
 /// <summary>
 /// Grain reads sent again through a silo's death. Orleans fails a call whose gateway connection dropped only
 /// when its response timeout runs out, and a call to a grain on a dead silo until membership declares the silo
-/// dead; a read is safe to repeat, so an attempt is given up as soon as a gateway connection closes
-/// (<see cref="GatewayLosses"/>) or after <see cref="ReadRetryOptions.AttemptTimeout"/>, and a failure of the
+/// dead; a read is safe to repeat, so an attempt is given up as soon as a gateway connection closes or after an
+/// attempt timeout (shorter for a while after such a loss, <see cref="GatewayLosses.AttemptTimeout"/>), and a failure of the
 /// cluster is retried (on a fresh connection: the dead gateway's is gone), pausing at most
 /// <see cref="LongestPause"/> so that the read is answered soon after membership declares the silo dead and its
 /// grain moves, until <see cref="ReadRetryOptions.RetryFor"/> has passed. Errors of the read itself are never retried.
@@ -33,7 +33,7 @@ internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, G
         {
             try
             {
-                return await gateways.AttemptAsync(read, settings.AttemptTimeout, aborted);
+                return await gateways.AttemptAsync(read, aborted);
             }
             catch (Exception error) when (IsClusterFailure(error) && time.GetElapsedTime(started) + pause < settings.RetryFor)
             {

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Newsstand.Api.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -11,13 +9,13 @@ namespace Newsstand.Api.Apis;
 /// <see cref="CallCoalescer{TItem, TResult}"/> per table: reads made while one is under way go together in the next grain
 /// call, so under load one hop answers many requests. No read gets an answer older than itself: it waits for a call that
 /// starts after it arrived. Any other read (a page, the slices after the first) goes to the table's index directly.
-/// A shared call is given up like one read attempt (when a gateway connection closes, <see cref="GatewayLosses"/>, or
-/// after <see cref="ReadRetryOptions.AttemptTimeout"/>): one that went to a dead gateway or silo must not hold the reads
-/// queued behind it, which retry on their own call.
+/// A shared call is given up like one read attempt (when a gateway connection closes or after an attempt timeout,
+/// <see cref="GatewayLosses"/>): one that went to a dead gateway or silo must not hold the reads queued behind it, which
+/// retry on their own call.
 /// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
 /// (<see cref="LocalWholeLists"/>), and so is its version.
 /// </summary>
-internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, IOptions<ReadRetryOptions> reads, GatewayLosses gateways)
+internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, GatewayLosses gateways)
 {
     // Every item of a call is the same read (ListRead.All); the bound only caps the answer array.
     private const int MaxBatch = 4096;
@@ -39,7 +37,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
         local.Find<TRecord>() is { Version: { } current } ? Task.FromResult(current) : TableOf<TRecord>().Index.VersionAsync();
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
-        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), reads.Value.AttemptTimeout, gateways));
+        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), gateways));
 
     /// <summary>
     /// One table's index and its coalescer. The reference is made once: a reference to a generic grain interface
@@ -47,13 +45,11 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
     /// </summary>
     private sealed class Table<TRecord> where TRecord : ITableRecord
     {
-        private readonly TimeSpan _patience;
         private readonly GatewayLosses _gateways;
 
-        public Table(ITableIndexGrain<TRecord> index, TimeSpan patience, GatewayLosses gateways)
+        public Table(ITableIndexGrain<TRecord> index, GatewayLosses gateways)
         {
             Index = index;
-            _patience = patience;
             _gateways = gateways;
             WholeList = new CallCoalescer<ListRead, ListSlice>(ReadOnceAsync, MaxBatch);
         }
@@ -64,7 +60,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
 
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {
-            var slice = await _gateways.AttemptAsync(() => Index.ReadJsonAsync(ListRead.All), _patience, CancellationToken.None);
+            var slice = await _gateways.AttemptAsync(() => Index.ReadJsonAsync(ListRead.All), CancellationToken.None);
             return [.. Enumerable.Repeat(slice, reads.Length)];
         }
     }
