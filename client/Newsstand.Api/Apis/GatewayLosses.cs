@@ -12,8 +12,8 @@ namespace Newsstand.Api.Apis;
 /// that went to a live gateway but to a grain on the dead silo are caught too, their answer never comes either.
 /// Until membership declares the silo dead, attempts sent after the loss can still go unanswered (a live gateway forwards
 /// them to the dead silo and no silo fails them when the death is declared): right after a loss an attempt is given up
-/// after <see cref="ReadRetryOptions.AttemptTimeoutAfterGatewayLoss"/>, growing back to
-/// <see cref="ReadRetryOptions.AttemptTimeout"/> over <see cref="ReadRetryOptions.RetryFor"/> (<see cref="AttemptTimeout"/>),
+/// after <see cref="ReadRetryOptions.AttemptTimeoutAfterGatewayLoss"/>, growing back (with the square of the time since
+/// the loss) to <see cref="ReadRetryOptions.AttemptTimeout"/> over <see cref="ReadRetryOptions.RetryFor"/> (<see cref="AttemptTimeout"/>),
 /// so a read stuck that way is sent again soon, and one that is merely slow gets its full time again before its retries run out.
 /// </summary>
 internal sealed class GatewayLosses(IOptions<ReadRetryOptions> options, TimeProvider time) : IClusterConnectionStatusObserver, IDisposable
@@ -52,7 +52,7 @@ internal sealed class GatewayLosses(IOptions<ReadRetryOptions> options, TimeProv
     /// <summary>
     /// How long an attempt starting now may take: <see cref="ReadRetryOptions.AttemptTimeout"/>, but
     /// <see cref="ReadRetryOptions.AttemptTimeoutAfterGatewayLoss"/> right after a gateway connection closed, growing back
-    /// evenly to <see cref="ReadRetryOptions.AttemptTimeout"/> over <see cref="ReadRetryOptions.RetryFor"/>.
+    /// with the square of the time since to <see cref="ReadRetryOptions.AttemptTimeout"/> over <see cref="ReadRetryOptions.RetryFor"/>.
     /// </summary>
     public TimeSpan AttemptTimeout()
     {
@@ -63,8 +63,11 @@ internal sealed class GatewayLosses(IOptions<ReadRetryOptions> options, TimeProv
         {
             return settings.AttemptTimeout;
         }
+        // Slowly at first: membership takes seconds to declare a killed silo dead, and attempts stuck on it until then
+        // should still be sent again soon; a slow read's attempts get most of their time back later.
         var first = TimeSpan.FromTicks(Math.Min(settings.AttemptTimeoutAfterGatewayLoss.Ticks, settings.AttemptTimeout.Ticks));
-        return first + (settings.AttemptTimeout - first) * (sinceLoss / settings.RetryFor);
+        var growth = sinceLoss / settings.RetryFor;
+        return first + (settings.AttemptTimeout - first) * (growth * growth);
     }
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)

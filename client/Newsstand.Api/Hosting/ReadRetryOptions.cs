@@ -19,7 +19,7 @@ public sealed class ReadRetryOptions
 
     /// <summary>
     /// How long an attempt may take right after one of the web client's gateway connections closed (a silo probably
-    /// died), growing back evenly to <see cref="AttemptTimeout"/> over <see cref="RetryFor"/>; at most
+    /// died), growing back to <see cref="AttemptTimeout"/> over <see cref="RetryFor"/> with the square of the time since; at most
     /// <see cref="AttemptTimeout"/>. Until membership declares the silo dead, a call a live gateway forwards to it goes
     /// unanswered: a read stuck that way is sent again soon and finds its grain soon after it moved.
     /// </summary>

@@ -7,7 +7,7 @@ namespace Newsstand.Tests.Api;
 
 /// <summary>
 /// The attempt timeout around a gateway loss: full before any loss, short right after one (an attempt a live gateway
-/// forwarded to the dead silo is sent again soon), growing back to full over <c>Reads__RetryFor</c> (a read that is merely
+/// forwarded to the dead silo is sent again soon), growing back (slowly at first) to full over <c>Reads__RetryFor</c> (a read that is merely
 /// slow gets its full time again before its retries run out).
 /// </summary>
 public sealed class GatewayLossesTests
@@ -28,8 +28,10 @@ public sealed class GatewayLossesTests
 
         losses.NotifyGatewayCountChanged(currentNumberOfGateways: 2, previousNumberOfGateways: 3, connectionRecovered: false);
         Assert.Equal(TimeSpan.FromMilliseconds(250), losses.AttemptTimeout());
-        time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(TimeSpan.FromMilliseconds(1125), losses.AttemptTimeout());
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(267.5), losses.AttemptTimeout());
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromMilliseconds(687.5), losses.AttemptTimeout());
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(TimeSpan.FromSeconds(2), losses.AttemptTimeout());
 
