@@ -6,10 +6,10 @@ namespace Newsstand.Api.Apis;
 /// <summary>
 /// Grain reads sent again through a silo's death. Orleans fails a call whose gateway connection dropped only
 /// when its response timeout runs out, and a call to a grain on a dead silo until membership declares the silo
-/// dead; a read is safe to repeat, so an attempt is given up as soon as a gateway connection closes
-/// (<see cref="GatewayLosses"/>) or after <see cref="ReadRetryOptions.AttemptTimeout"/>, and a failure of the
-/// cluster is retried (on a fresh connection: the dead gateway's is gone), pausing at most
-/// <see cref="LongestPause"/> so that the read is answered soon after membership declares the silo dead and its
+/// dead; a read is safe to repeat, so an attempt is given up as soon as a gateway connection closes or after an
+/// attempt timeout (shorter for a while after such a loss, <see cref="GatewayLosses.AttemptTimeout"/>), and a failure of the
+/// cluster is retried (on a fresh connection: the dead gateway's is gone), at once after an attempt that ran out of time,
+/// else pausing at most <see cref="LongestPause"/> so that the read is answered soon after membership declares the silo dead and its
 /// grain moves, until <see cref="ReadRetryOptions.RetryFor"/> has passed. Errors of the read itself are never retried.
 /// </summary>
 internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, GatewayLosses gateways, TimeProvider time, ILogger<RetriedReads> logger)
@@ -43,11 +43,16 @@ internal sealed partial class RetriedReads(IOptions<ReadRetryOptions> options, G
         {
             try
             {
-                return await (attempts ? read() : gateways.AttemptAsync(read, settings.AttemptTimeout, aborted));
+                return await (attempts ? read() : gateways.AttemptAsync(read, aborted));
             }
             catch (Exception error) when (IsClusterFailure(error) && time.GetElapsedTime(started) + pause < settings.RetryFor)
             {
                 LogRetrying(logger, attempt, error.GetType().Name);
+                if (error is TimeoutException && !aborted.IsCancellationRequested)
+                {
+                    // The attempt has already waited out its time (an answer may be just arriving for the next one).
+                    continue;
+                }
             }
             await Task.Delay(pause, time, aborted);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Newsstand.Api.Hosting;
 using Newsstand.Grains;
 using Newsstand.Records;
 
@@ -12,14 +10,14 @@ namespace Newsstand.Api.Apis;
 /// call, so under load one hop answers many requests. No read gets an answer older than itself: it waits for a call that
 /// starts after it arrived. Any other read (a page, the slices after the first) goes to the table's index directly.
 /// Each read here is one attempt (<see cref="RetriedReads.OfAttempts"/> retries it as it is): a shared call, and a page
-/// read, is given up like one (when a gateway connection closes, <see cref="GatewayLosses"/>, or after
-/// <see cref="ReadRetryOptions.AttemptTimeout"/>), and its readers retry. A shared call that went to a dead gateway or
-/// silo must not hold the reads queued behind it: they go in the next call as soon as it is given up. So a request waiting
-/// for a shared call needs no attempt (a linked cancellation and a timer) of its own.
+/// read, is given up like one (when a gateway connection closes or after an attempt timeout, <see cref="GatewayLosses"/>),
+/// and its readers retry. A shared call that went to a dead gateway or silo must not hold the reads queued behind it:
+/// they go in the next call as soon as it is given up. So a request waiting for a shared call needs no attempt (a
+/// linked cancellation and a timer) of its own.
 /// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
 /// (<see cref="LocalWholeLists"/>), and so is its version.
 /// </summary>
-internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, IOptions<ReadRetryOptions> reads, GatewayLosses gateways)
+internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, GatewayLosses gateways)
 {
     // Every item of a call is the same read (ListRead.All); the bound only caps the answer array.
     private const int MaxBatch = 4096;
@@ -41,7 +39,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
         local.Find<TRecord>() is { Version: { } current } ? Task.FromResult(current) : TableOf<TRecord>().Index.VersionAsync();
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
-        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), reads.Value.AttemptTimeout, gateways));
+        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), gateways));
 
     /// <summary>
     /// One table's index and its coalescer. The reference is made once: a reference to a generic grain interface
@@ -49,13 +47,11 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
     /// </summary>
     private sealed class Table<TRecord> where TRecord : ITableRecord
     {
-        private readonly TimeSpan _patience;
         private readonly GatewayLosses _gateways;
 
-        public Table(ITableIndexGrain<TRecord> index, TimeSpan patience, GatewayLosses gateways)
+        public Table(ITableIndexGrain<TRecord> index, GatewayLosses gateways)
         {
             Index = index;
-            _patience = patience;
             _gateways = gateways;
             WholeList = new CallCoalescer<ListRead, ListSlice>(ReadOnceAsync, MaxBatch);
         }
@@ -65,7 +61,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
         public CallCoalescer<ListRead, ListSlice> WholeList { get; }
 
         /// <summary>One read of the index, one attempt (a page; the whole list for all the readers of a shared call).</summary>
-        public Task<ListSlice> AttemptAsync(ListRead read) => _gateways.AttemptAsync(() => Index.ReadJsonAsync(read), _patience, CancellationToken.None);
+        public Task<ListSlice> AttemptAsync(ListRead read) => _gateways.AttemptAsync(() => Index.ReadJsonAsync(read), CancellationToken.None);
 
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {
