@@ -19,7 +19,16 @@ internal sealed class TokenForm(LoginCredentials credentials)
             throw RequestValidationException.For("body", "Send the form as application/x-www-form-urlencoded (username, password, grant_type=password).",
                 StatusCodes.Status415UnsupportedMediaType);
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException error)
+        {
+            // The form reader's own limits (a key over 2,048 characters, too many fields): bad input, not a fault.
+            throw RequestValidationException.For("body", $"The form could not be read: {error.Message}");
+        }
         var errors = new Dictionary<string, string[]>();
         var username = Field(form, "username", Limits.Name, errors);
         var password = Field(form, "password", Limits.Password, errors);
