@@ -112,8 +112,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         var db = fixture.Database;
         var gate = new GatedScheduler();
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), gate,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+        await using var writer = WriterOf(db, gate, meter);
         var first = Vendor(Ids.Next(), loginId);
         var orphan = Vendor(Ids.Next(), int.MaxValue - 11);
         var last = Vendor(Ids.Next(), loginId);
@@ -141,8 +140,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
         var db = fixture.Database;
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-prepared");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), TaskScheduler.Default,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+        await using var writer = WriterOf(db, TaskScheduler.Default, meter);
         var before = Vendor(Ids.Next(), loginId);
         var orphan = Vendor(Ids.Next(), int.MaxValue - 13);
         var after = Vendor(Ids.Next(), loginId);
@@ -167,8 +165,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         await Logins(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
         var db = fixture.Database;
         using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-fault");
-        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), TaskScheduler.Default,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+        await using var writer = WriterOf(db, TaskScheduler.Default, meter);
 
         // Not a row of any table: the model cannot take it, which is a bug of the caller, not a database failure.
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync(new object(), EntityState.Added).WaitAsync(TimeSpan.FromSeconds(30)));
@@ -218,6 +215,11 @@ public abstract class StorageTests(IStorageFixture fixture)
 
     private static VendorRecord Vendor(int id, int loginId) =>
         new(id, "Rep", "Doe", $"R{id}", new DateOnly(2022, 1, 1), $"Acct{id}", $"{id:D8}", new DateOnly(2022, 2, 1), loginId);
+
+    /// <summary>A group commit writer of its own on the fixture's database, on <paramref name="scheduler"/>.</summary>
+    private static GroupCommitWriter WriterOf(NewsstandDb db, TaskScheduler scheduler, System.Diagnostics.Metrics.Meter meter) =>
+        new(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), scheduler,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
 }
 
 [Collection(SqliteClusterDefinition.Name)]
