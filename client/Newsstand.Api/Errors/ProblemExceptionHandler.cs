@@ -72,13 +72,21 @@ internal sealed partial class ProblemExceptionHandler(
         StaleWriteException e => (StatusCodes.Status409Conflict, Detail(StatusCodes.Status409Conflict, e.Message), null),
         UpstreamException e => (e.StatusCode, Detail(e.StatusCode, e.Message),
             e.StatusCode == StatusCodes.Status503ServiceUnavailable ? UpstreamException.RetryAfterSeconds : null),
-        // The client lost its gateway or the silo a call went to (a silo died, the cluster is starting or stopping).
-        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-            or GatewayTooBusyException or TimeoutException =>
+        _ when ClusterUnreachable(exception) =>
             (StatusCodes.Status503ServiceUnavailable, Detail(StatusCodes.Status503ServiceUnavailable, "The cluster is not reachable right now; retry shortly."), ClusterRetryAfterSeconds),
         OperationCanceledException => (StatusCodes.Status499ClientClosedRequest, Detail(StatusCodes.Status499ClientClosedRequest, "The request was cancelled."), null),
         _ => (StatusCodes.Status500InternalServerError, Detail(StatusCodes.Status500InternalServerError, "An unexpected error occurred."), null),
     };
+
+    /// <summary>
+    /// The client lost its gateway or the silo a call went to (a silo died, the cluster is starting or stopping), or its
+    /// cluster manifest names no silo hosting the grain: the only silo was stopping (a restart) when the manifest was last
+    /// refreshed, and Orleans' <c>GetGrain</c> throws an <see cref="ArgumentException"/> until a refresh finds the started one.
+    /// </summary>
+    private static bool ClusterUnreachable(Exception exception) => exception
+        is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+        or GatewayTooBusyException or TimeoutException
+        || (exception is ArgumentException && exception.TargetSite?.DeclaringType == typeof(GrainInterfaceTypeToGrainTypeResolver));
 
     private static Dictionary<string, string[]> Field(string field, string message) => new() { [field] = [message] };
 

@@ -27,7 +27,7 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
         fixture.Ledger.FailTransiently(date, times: 2);
 
         var waits = new List<TimeSpan>();
-        var total = await DriveAsync(Task(date).ComputeAsync(), waits);
+        var total = await DriveAsync(() => Task(date).ComputeAsync(), waits);
 
         Assert.Equal(30.75, total.TotalPayable);
         Assert.Equal(3, fixture.Ledger.Tries(date));
@@ -43,7 +43,7 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
         fixture.Ledger.FailTransiently(date, times: int.MaxValue);
         using var http = fixture.CreateHttpClient();
 
-        using var response = await DriveAsync(http.PostAsync($"/ch08/billing/total/payable?billing_date={TestDates.Text(date)}", null));
+        using var response = await DriveAsync(() => http.PostAsync($"/ch08/billing/total/payable?billing_date={TestDates.Text(date)}", null));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
@@ -57,7 +57,7 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
         var date = TestDates.Next();
         fixture.Ledger.FailPermanently(date);
 
-        var failure = await Assert.ThrowsAsync<TaskFailedException>(() => DriveAsync(Task(date).ComputeAsync()));
+        var failure = await Assert.ThrowsAsync<TaskFailedException>(() => DriveAsync(() => Task(date).ComputeAsync()));
 
         Assert.Equal(1, failure.Tries);
         Assert.Equal(1, fixture.Ledger.Tries(date));
@@ -163,10 +163,13 @@ public sealed class TimeDrivenWorkloadTests(FakeTimeClusterFixture fixture)
 
     private IPayableTotalTaskGrain Task(DateOnly date) => fixture.Grains.GetGrain<IPayableTotalTaskGrain>(TestDates.Text(date));
 
-    /// <summary>Awaits <paramref name="work"/>, moving the clock past each timer set meanwhile (the backoffs) and only then.</summary>
-    private async Task<T> DriveAsync<T>(Task<T> work, List<TimeSpan>? waits = null)
+    /// <summary>Starts <paramref name="start"/> and awaits it, moving the clock past each timer it sets (the backoffs) and only then.</summary>
+    /// <remarks>The timers set so far are forgotten before the work starts, never after: its first backoff can be set before
+    /// the caller's next statement runs (a loaded machine), and a forgotten backoff is one nobody moves the clock for.</remarks>
+    private async Task<T> DriveAsync<T>(Func<Task<T>> start, List<TimeSpan>? waits = null)
     {
         fixture.Clock.Forget();
+        var work = start();
         using var done = new CancellationTokenSource();
         while (true)
         {
