@@ -60,7 +60,7 @@ internal sealed class RowInserter
                 {
                     foreach (var column in table.Columns)
                     {
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, _names[n], column.Getter.GetClrValue(row), column.Nullable));
+                        column.Bind(command, _names[n], row);
                         n++;
                     }
                 }
@@ -123,8 +123,7 @@ internal sealed class RowInserter
 
         public int Order { get; } = order;
 
-        public Column[] Columns { get; } = [.. entity.GetProperties().Select(p => new Column(p.GetColumnName(), p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable))];
+        public ModelColumn[] Columns { get; } = [.. entity.GetProperties().Select(ModelColumn.Of)];
     }
 
-    private sealed record Column(string Name, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -38,15 +37,15 @@ internal sealed class RowUpdater(IModel model, bool positional)
             var n = 0;
             foreach (var column in table.Set)
             {
-                Bind(command, column, column.Getter.GetClrValue(row.Row), n++);
+                column.Bind(command, Name(n++), row.Row);
             }
             foreach (var column in table.Keys)
             {
-                Bind(command, column, column.Getter.GetClrValue(row.Row), n++);
+                column.Bind(command, Name(n++), row.Row);
             }
             foreach (var column in table.Tokens)
             {
-                Bind(command, column, column.Getter.GetClrValue(row.Expected ?? row.Row), n++);
+                column.Bind(command, Name(n++), row.Expected ?? row.Row);
             }
             if (await command.ExecuteNonQueryAsync() != 1)
             {
@@ -55,8 +54,7 @@ internal sealed class RowUpdater(IModel model, bool positional)
         }
     }
 
-    private void Bind(DbCommand command, Column column, object? value, int n) =>
-        command.Parameters.Add(column.Mapping.CreateParameter(command, positional ? "" : $"@p{n}", value, column.Nullable));
+    private string Name(int n) => positional ? "" : $"@p{n}";
 
     private sealed class Table
     {
@@ -64,9 +62,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
         {
             Name = entity.GetTableName()!;
             var key = entity.FindPrimaryKey()!.Properties;
-            Keys = [.. key.Select(Column.Of)];
-            Set = [.. entity.GetProperties().Where(p => !key.Contains(p)).Select(Column.Of)];
-            Tokens = [.. entity.GetProperties().Where(p => p.IsConcurrencyToken).Select(Column.Of)];
+            Keys = [.. key.Select(ModelColumn.Of)];
+            Set = [.. entity.GetProperties().Where(p => !key.Contains(p)).Select(ModelColumn.Of)];
+            Tokens = [.. entity.GetProperties().Where(p => p.IsConcurrencyToken).Select(ModelColumn.Of)];
             var n = 0;
             string Next() => positional ? $"${++n}" : $"@p{n++}";
             var sql = new StringBuilder("UPDATE \"").Append(Name).Append("\" SET ");
@@ -77,17 +75,12 @@ internal sealed class RowUpdater(IModel model, bool positional)
 
         public string Name { get; }
 
-        public Column[] Keys { get; }
+        public ModelColumn[] Keys { get; }
 
-        public Column[] Set { get; }
+        public ModelColumn[] Set { get; }
 
-        public Column[] Tokens { get; }
+        public ModelColumn[] Tokens { get; }
 
         public string Sql { get; }
-    }
-
-    private sealed record Column(string Name, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable)
-    {
-        public static Column Of(IProperty property) => new(property.GetColumnName(), property.GetGetter(), property.GetRelationalTypeMapping(), property.IsNullable);
     }
 }

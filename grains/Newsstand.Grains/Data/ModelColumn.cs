@@ -1,0 +1,21 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Newsstand.Data;
+
+/// <summary>
+/// One column of an EF model's table as the group commit's own statements use it (<see cref="RowInserter"/>,
+/// <see cref="RowUpdater"/>): its name, and a row's value bound through the column's own type mapping, so a value is
+/// stored exactly as SaveChanges would store it.
+/// </summary>
+internal sealed record ModelColumn(string Name, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable)
+{
+    public static ModelColumn Of(IProperty property) =>
+        new(property.GetColumnName(), property.GetGetter(), property.GetRelationalTypeMapping(), property.IsNullable);
+
+    /// <summary>Adds <paramref name="row"/>'s value of this column to <paramref name="command"/> as the parameter <paramref name="name"/> ("" when positional).</summary>
+    public void Bind(DbCommand command, string name, object row) =>
+        command.Parameters.Add(Mapping.CreateParameter(command, name, Getter.GetClrValue(row), Nullable));
+}
