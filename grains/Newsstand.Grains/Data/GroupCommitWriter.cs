@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Newsstand.Errors;
 
@@ -117,7 +118,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             await using (var transaction = await context.Database.BeginTransactionAsync())
             {
                 var rows = batch.SelectMany(w => w.Rows).ToArray();
-                await _inserter.InsertAsync(context, [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts);
+                await _inserter.InsertAsync([.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts, transaction.GetDbTransaction());
                 await _updater.UpdateAsync(context, rows.Where(IsPlainUpdate));
                 if (rows.Any(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
                 {
