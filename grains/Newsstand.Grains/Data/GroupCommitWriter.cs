@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -114,23 +115,21 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         try
         {
             var (context, inserts) = await OpenContextAsync();
-            await using (var transaction = await context.Database.BeginTransactionAsync())
+            var connection = context.Database.GetDbConnection();
+            // The connection's own transaction, not EF Core's (its begin and commit were ~4% of the silo's CPU per
+            // insert): EF joins it only for a batch with rows of its own.
+            await using (var transaction = await connection.BeginTransactionAsync())
             {
                 var rows = batch.SelectMany(w => w.Rows).ToArray();
-                await _inserter.InsertAsync(context, [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts);
-                await _updater.UpdateAsync(context, rows.Where(IsPlainUpdate));
+                await _inserter.InsertAsync([.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)], inserts, transaction);
+                await _updater.UpdateAsync(connection, transaction, rows.Where(IsPlainUpdate));
                 if (rows.Any(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
                 {
-                    foreach (var row in rows.Where(r => !r.IsPlainInsert && !IsPlainUpdate(r)))
-                    {
-                        row.Track(context);
-                    }
-                    await context.SaveChangesAsync();
+                    await SaveTrackedAsync(context, transaction, rows.Where(r => !r.IsPlainInsert && !IsPlainUpdate(r)));
                 }
                 committing = true;
                 await transaction.CommitAsync();
             }
-            context.ChangeTracker.Clear();
             foreach (var write in batch)
             {
                 write.Completion.TrySetResult();
@@ -152,6 +151,25 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             await CloseContextAsync();
             Fail(batch, error, committing: false);
+        }
+    }
+
+    /// <summary>Writes <paramref name="rows"/> through EF Core's change tracker in <paramref name="transaction"/>, then forgets them.</summary>
+    private static async Task SaveTrackedAsync(NewsstandDbContext context, DbTransaction transaction, IEnumerable<WriteRow> rows)
+    {
+        await context.Database.UseTransactionAsync(transaction);
+        try
+        {
+            foreach (var row in rows)
+            {
+                row.Track(context);
+            }
+            await context.SaveChangesAsync();
+        }
+        finally
+        {
+            context.ChangeTracker.Clear();
+            await context.Database.UseTransactionAsync(null);
         }
     }
 

@@ -15,6 +15,12 @@ internal sealed record ModelColumn(string Name, IClrPropertyGetter Getter, Relat
     public static ModelColumn Of(IProperty property) =>
         new(property.GetColumnName(), property.GetGetter(), property.GetRelationalTypeMapping(), property.IsNullable);
 
+    /// <summary><paramref name="row"/>'s value of this column as the database stores it (after the mapping's converter, if any).</summary>
+    public object? ProviderValue(object row) => ToProvider(Getter.GetClrValue(row));
+
+    /// <summary><paramref name="value"/> (of the column's CLR type) as the database stores it.</summary>
+    public object? ToProvider(object? value) => Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+
     /// <summary>Adds <paramref name="row"/>'s value of this column to <paramref name="command"/> as the parameter <paramref name="name"/> ("" when positional).</summary>
     public void Bind(DbCommand command, string name, object row) =>
         command.Parameters.Add(Mapping.CreateParameter(command, name, Getter.GetClrValue(row), Nullable));

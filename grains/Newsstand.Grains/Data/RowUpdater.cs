@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Newsstand.Data;
 
@@ -23,11 +23,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
     /// statements between tables matters), else they go through EF Core.</summary>
     public bool Handles(Type type) => model.FindEntityType(type) is { } entity && !entity.GetForeignKeys().Any();
 
-    /// <summary>Replaces each row on the context's open connection and transaction, in order.</summary>
-    public async Task UpdateAsync(DbContext context, IEnumerable<WriteRow> rows)
+    /// <summary>Replaces each row on the open <paramref name="connection"/> in <paramref name="transaction"/>, in order.</summary>
+    public async Task UpdateAsync(DbConnection connection, DbTransaction transaction, IEnumerable<WriteRow> rows)
     {
-        var connection = context.Database.GetDbConnection();
-        var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
         foreach (var row in rows)
         {
             var table = _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
