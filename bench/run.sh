@@ -40,6 +40,10 @@ if [ "${1:-}" = readpath ]; then
   shift
   exec /usr/bin/python3 readpath.py "$@"
 fi
+if [ "${1:-}" = failover ]; then
+  shift
+  exec /usr/bin/python3 failover.py "$@"
+fi
 if [ "${1:-}" = scale ]; then
   shift
   exec /usr/bin/python3 scale.py "$@"
