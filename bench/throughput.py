@@ -11,6 +11,9 @@ adds login 1 and vendor 1, warms up (inserts, then sends until consumed), and th
   sends     POST /ch08/messenger/kafka/send, unique ids on vendor 1 (every 200: the message is in its
             partition's log); the consumers insert each messenger through its owner meanwhile
 
+With --ceiling it first runs the insert ceiling: bench/BareKestrel taking the same inserts and committing them
+to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an ASP.NET Core host for the same work.
+
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
 operation in each process (dotnet-counters). For the sends: the consumer lag when the burst ended (messages
@@ -37,6 +40,8 @@ ADD_LUA = os.path.join(bench.ROOT, "bench", "vendor_add.lua")
 SEND_LUA = os.path.join(bench.ROOT, "bench", "topic_send.lua")
 TICKS = os.sysconf("SC_CLK_TCK")
 COHOSTED_PORTS = {"web": 18040, "silo": 12141, "gateway": 31040}
+CEILING_PORT = 18070
+BARE = os.path.join(bench.ROOT, "bench", "BareKestrel")
 
 
 def cpu_seconds(pid):
@@ -189,6 +194,28 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         services.stop()
 
 
+def run_ceiling(seconds, port, data_dir):
+    """The insert ceiling: bench/BareKestrel committing the same vendors to SQLite in groups, without Orleans."""
+    subprocess.run(["dotnet", "build", BARE, "-c", "Release", "--nologo", "-v", "quiet", "-clp:ErrorsOnly"], check=True)
+    services = bench.Services()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        database = os.path.join(data_dir, "ceiling.db")
+        proc = services.start("ceiling", ["./BareKestrel"], os.path.join(BARE, "bin", "Release", "net10.0"), {"Urls": base, "Database": database})
+        bench.wait_ready(f"{base}/health/ready", 60, proc)
+        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
+        inserts = measured([proc.pid], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
+        inserts["rate"] = inserts["ok"] / inserts["seconds"]
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+            rows = connection.execute("SELECT COUNT(*) FROM vendor WHERE id >= 300000000").fetchone()[0]
+        inserts["committed"] = rows
+        print(f"ceiling: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, CPU/op {per_op(inserts, 0)} us, "
+              f"{rows:,} rows committed for {inserts['ok']:,} answered 200", flush=True)
+        return inserts
+    finally:
+        services.stop()
+
+
 def to_url(connection):
     parts = dict(p.split("=", 1) for p in connection.split(";") if p)
     return f"postgresql://{parts['Username']}@{parts['Host']}:{parts['Port']}/{parts['Database']}"
@@ -244,6 +271,9 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the Release build as it is")
     parser.add_argument("--build-root", default=bench.ROOT, help="run the Release build of another checkout (implies --no-build)")
     parser.add_argument("--allocations", action="store_true", help="also count bytes allocated per operation (dotnet-counters)")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also run the insert ceiling first: bench/BareKestrel committing the same inserts to SQLite in groups, "
+                             "no Orleans (port BASE+70, or 18070)")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
@@ -256,6 +286,10 @@ def main():
     client_env = dict(e.split("=", 1) for e in args.client_env)
     build = not args.no_build and args.build_root == bench.ROOT
 
+    ceiling = None
+    if args.ceiling:
+        with tempfile.TemporaryDirectory(prefix="nsms-ceiling-") as data_dir:
+            ceiling = run_ceiling(args.seconds, CEILING_PORT if base_port is None else base_port + 70, data_dir)
     results = []
     for form in forms:
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
@@ -274,6 +308,11 @@ def main():
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
                      f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
+    if ceiling:
+        out += (f"\n\nCeiling (bench/BareKestrel: the same inserts committed to SQLite in groups, WAL, synchronous=FULL, no Orleans): "
+                f"{ceiling['rate']:,.0f} inserts/s, p50 / p99 {bench.fmt(ceiling['p50'], 2)} / {bench.fmt(ceiling['p99'], 2)} ms, "
+                f"CPU {per_op(ceiling, 0)} µs/insert, {ceiling['committed']:,} rows for {ceiling['ok']:,} answered 200; "
+                + "; ".join(f"{r['label']} {r['form']} {r['inserts']['rate'] / ceiling['rate']:.2f} of it" for r in results))
     for form in forms:
         pair = [r for r in results if r["form"] == form]
         if len(pair) == 2:
