@@ -40,29 +40,42 @@ def paced(base, path, low, high, seconds, latency_file=None):
     return bench.parse_wrk(text)
 
 
-def alternated(base, pages, args):
-    """The paced pages in turns of --seconds / --windows each (A, B, A, B, ...), each page's turns merged into one
+def alternated(base, pages, seconds, windows, burst_seconds, pids):
+    """The paced pages in turns of seconds / windows each (A, B, A, B, ...), each page's turns merged into one
     latency distribution: a drift of the machine's load during the run falls on every page alike, where one 30 s
-    run after the other gives the later page whatever the machine did meanwhile."""
-    turn = max(1, round(args.seconds / args.windows))
+    run after the other gives the later page whatever the machine did meanwhile. Also the CPU the silo and the
+    web client spent per request during each page's turns."""
+    turn = max(1, round(seconds / windows))
     with tempfile.TemporaryDirectory(prefix="nsms-deep-windows-") as folder:
-        files = {path: os.path.join(folder, f"{i}.txt") for i, (path, _, _) in enumerate(pages)}
-        totals = {path: [0.0, 0, 0] for path, _, _ in pages}  # seconds, requests, non-2xx
-        if args.burst:
+        files = {page: os.path.join(folder, f"{i}.txt") for i, page in enumerate(pages)}
+        totals = {page: [0.0, 0, 0, 0.0] for page in pages}  # seconds, requests, non-2xx, CPU seconds
+        if burst_seconds:
             for path, low, high in pages:
-                burst(base, path, low, high, args.burst)
-        for _ in range(args.windows):
-            for path, low, high in pages:
-                out = paced(base, path, low, high, turn, files[path])
-                totals[path][0] += out["seconds"]
-                totals[path][1] += round(out["rps"] * out["seconds"])
-                totals[path][2] += out["non2xx"]
+                burst(base, path, low, high, burst_seconds)
+        for _ in range(windows):
+            for page in pages:
+                cpu = cpu_seconds(pids)
+                out = paced(base, *page, turn, files[page])
+                totals[page][3] += cpu_seconds(pids) - cpu
+                totals[page][0] += out["seconds"]
+                totals[page][1] += round(out["rps"] * out["seconds"])
+                totals[page][2] += out["non2xx"]
         results = {}
-        for path, _, _ in pages:
-            seconds, requests, non2xx = totals[path]
-            results[path] = {"rps": requests / seconds, "seconds": seconds, "non2xx": non2xx,
-                             "p50": percentile(files[path], 50), "p99": percentile(files[path], 99)}
+        for page in pages:
+            seconds, requests, non2xx, cpu = totals[page]
+            results[page] = {"rps": requests / seconds, "seconds": seconds, "non2xx": non2xx, "cpu_us": cpu / max(1, requests) * 1e6,
+                             "p50": percentile(files[page], 50), "p99": percentile(files[page], 99)}
         return results
+
+
+def cpu_seconds(pids):
+    """User and system CPU seconds the processes have used so far (/proc, in clock ticks)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(file, pct):
@@ -88,17 +101,17 @@ def burst(base, path, low, high, seconds):
     return bench.parse_wrk(text)
 
 
-def measured(base, path, low, high, args, silo_pid):
+def measured(base, path, low, high, args, pids):
     """Paced pages, after a closed-loop burst when asked (as bench/run.sh scale orders them), with the silo's
     allocations and collections during the paced run when --counters asks."""
     if args.burst:
         burst(base, path, low, high, args.burst)
     if not args.counters:
-        return paced(base, path, low, high, args.seconds)
+        return alternated(base, [(path, low, high)], args.seconds, 1, 0, pids)[(path, low, high)]
     with tempfile.TemporaryDirectory(prefix="nsms-deep-counters-") as folder:
         file = os.path.join(folder, "silo.csv")
         # It writes its file only when it ends by itself (--duration); a signal loses it.
-        counters = subprocess.Popen(["dotnet", "dotnet-counters", "collect", "-p", str(silo_pid), "--refresh-interval", "1",
+        counters = subprocess.Popen(["dotnet", "dotnet-counters", "collect", "-p", str(pids[0]), "--refresh-interval", "1",
                                      "--duration", time.strftime("00:00:%M:%S", time.gmtime(args.seconds + 6)),
                                      "--counters", "System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections]",
                                      "--format", "csv", "-o", file], cwd=bench.ROOT, stdin=subprocess.DEVNULL,
@@ -133,7 +146,8 @@ def silo_counters(file, start, end):
 
 
 def row(name, out):
-    cells = f"| {name} | {out['rps']:.0f} | {bench.fmt(out['p50'], 2)} | {bench.fmt(out['p99'], 2)} | {out['non2xx']} |"
+    cpu = f"{out['cpu_us']:.0f}" if "cpu_us" in out else "-"
+    cells = f"| {name} | {out['rps']:.0f} | {bench.fmt(out['p50'], 2)} | {bench.fmt(out['p99'], 2)} | {out['non2xx']} | {cpu} |"
     if "kb_per_request" in out:
         gcs = out["collections"]
         cells += f" {out['kb_per_request']:.1f} | {gcs.get('gen0', 0):.0f} / {gcs.get('gen1', 0):.0f} / {gcs.get('gen2', 0):.0f} |"
@@ -153,6 +167,10 @@ def main():
                              "--seconds / N each, their turns merged (1: one run each, one after the other)")
     parser.add_argument("--counters", action="store_true",
                         help="also record the silo's allocations per request and its collections by generation during each paced run (dotnet-counters)")
+    parser.add_argument("--offsets", default="",
+                        help="after the deep and empty pages: the vendor page at each of these fixed offsets (comma-separated) and "
+                             "the empty table, paced in two alternating turns of --offset-seconds / 2 each (where a page's time goes)")
+    parser.add_argument("--offset-seconds", type=int, default=8)
     args = parser.parse_args()
     if args.windows > 1 and args.counters:
         parser.error("--counters measures one paced run per page; use it with --windows 1")
@@ -169,7 +187,7 @@ def main():
         filled = status == 200 and body.strip() not in ("[]", b"[]")
         bench.wrk_light(base, 2)
         if not filled:
-            results.append(row("empty table (vendor, before the fill)", measured(base, "/ch08/vendor/list", 0, 0, args, pids[0])))
+            results.append(row("empty table (vendor, before the fill)", measured(base, "/ch08/vendor/list", 0, 0, args, pids)))
             rows, _ = scale.fill(base, 0, args.rows, 100_000_000, 5_000)
         else:
             rows = args.rows
@@ -179,21 +197,27 @@ def main():
         deep = ("/ch08/vendor/list", middle - 10_000, middle + 10_000)
         empty = ("/ch08/publication/list", 0, 0)
         if args.windows > 1:
-            out = alternated(base, [deep, empty], args)
-            deep_out, empty_out = out[deep[0]], out[empty[0]]
+            out = alternated(base, [deep, empty], args.seconds, args.windows, args.burst, pids)
+            deep_out, empty_out = out[deep], out[empty]
         else:
-            deep_out, empty_out = measured(base, *deep, args, pids[0]), measured(base, *empty, args, pids[0])
+            deep_out, empty_out = measured(base, *deep, args, pids), measured(base, *empty, args, pids)
         turns = f", {args.windows} alternating turns" if args.windows > 1 else ""
         results.append(row(f"deep page (vendor, offset {middle:,} +- 10,000{turns})", deep_out))
         results.append(row(f"empty table (publication, after the fill{turns})", empty_out))
+        if args.offsets:
+            fixed = [("/ch08/vendor/list", int(o), int(o)) for o in args.offsets.split(",")] + [empty]
+            out = alternated(base, fixed, args.offset_seconds, 2, 0, pids)
+            for page in fixed:
+                results.append(row(f"{'vendor offset ' + format(page[1], ',') if page != empty else 'empty table (publication)'} "
+                                   f"({args.offset_seconds} s, 2 turns)", out[page]))
         if deep_out["p99"] and empty_out["p99"]:
             ratio = f"deep / empty p99 after the fill: {deep_out['p99'] / empty_out['p99']:.2f}x"
     finally:
         services.stop()
     text = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
                       f"Build: {args.build_root}", f"Rows: {rows:,}", "",
-                      "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx |" + (f" silo KB/request | silo GCs gen0 / gen1 / gen2 in ~{args.seconds - 2} s |" if args.counters else ""),
-                      "|---|---|---|---|---|" + ("---|---|" if args.counters else ""), *results, "", ratio])
+                      "| page (limit=100, 100 req/s) | req/s | p50 ms | p99 ms | non-2xx | silo + client CPU us/request |" + (f" silo KB/request | silo GCs gen0 / gen1 / gen2 in ~{args.seconds - 2} s |" if args.counters else ""),
+                      "|---|---|---|---|---|---|" + ("---|---|" if args.counters else ""), *results, "", ratio])
     bench.save_report("deep", text)
 
 

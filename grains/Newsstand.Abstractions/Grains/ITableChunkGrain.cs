@@ -19,6 +19,9 @@ public interface ITableChunkGrain<TRecord> : IGrainWithIntegerKey
     /// <summary>Rows of <paramref name="read"/> rendered as JSON array elements (the API's contract), bounded by its rows and bytes.</summary>
     Task<ChunkSlice<byte[]>> ReadJsonAsync(ChunkRead read);
 
+    /// <summary>All of the chunk's rows rendered as <see cref="ReadJsonAsync"/> renders them, with where each one ends.</summary>
+    Task<ChunkRendering> RenderJsonAsync();
+
     /// <summary>Rows of <paramref name="read"/> as records, bounded by its rows.</summary>
     Task<ChunkSlice<TRecord[]>> ReadRowsAsync(ChunkRead read);
 }

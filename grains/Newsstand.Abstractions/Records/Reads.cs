@@ -62,3 +62,15 @@ public sealed record ChunkSlice<TContent>(
     [property: Id(2)] int Skipped,
     [property: Id(3)] int LastId,
     [property: Id(4)] bool End);
+
+/// <summary>
+/// Every row of one chunk rendered as JSON array elements joined by commas (no brackets), as
+/// <see cref="ChunkSlice{TContent}"/> renders them: element <c>i</c> holds the row <c>Ids[i]</c> and ends
+/// before byte <c>Ends[i]</c>; the next starts after its comma. What a table index keeps to answer pages
+/// inside the chunk without calling it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Newsstand.ChunkRendering")]
+public sealed record ChunkRendering(
+    [property: Id(0)] byte[] Json,
+    [property: Id(1)] int[] Ids,
+    [property: Id(2)] int[] Ends);

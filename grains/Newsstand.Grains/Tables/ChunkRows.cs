@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Newsstand.Records;
 
@@ -46,6 +47,29 @@ internal sealed class ChunkRows<TRow>(List<TRow> rows) where TRow : ITableRecord
         // The elements without the array's brackets, so slices of several chunks join with commas.
         var json = scratch.ToArray(1..^1);
         return new(json, end - start, skipped, end > start ? rows[end - 1].Id : read.AfterId, end == rows.Count);
+    }
+
+    /// <summary>
+    /// Every row as JSON array elements, byte for byte as <see cref="Json"/> renders them, with where each ends: one
+    /// array of the chunk's size (a few hundred KiB, rendered when a table index asks to keep it).
+    /// </summary>
+    public ChunkRendering Render<TView>(Func<TRow, TView> view)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, rows.Count * 256));
+        using var writer = new Utf8JsonWriter(buffer);
+        var ids = new int[rows.Count];
+        var ends = new int[rows.Count];
+        writer.WriteStartArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            JsonSerializer.Serialize(writer, view(rows[i]), NewsstandJson.Options);
+            ids[i] = rows[i].Id;
+            // Less the '[' before the first element.
+            ends[i] = (int)(writer.BytesCommitted + writer.BytesPending) - 1;
+        }
+        writer.WriteEndArray();
+        writer.Flush();
+        return new(buffer.WrittenSpan[1..^1].ToArray(), ids, ends);
     }
 
     /// <summary>Rows of <paramref name="read"/> as views, stopping at its row bound.</summary>

@@ -110,6 +110,12 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
 
     public Task<ChunkSlice<byte[]>> ReadJsonAsync(ChunkRead read) => Task.FromResult(Served(read, Rows.Json(read, View)));
 
+    public Task<ChunkRendering> RenderJsonAsync()
+    {
+        _onlyPassedThrough = false;
+        return Task.FromResult(Rows.Render(View));
+    }
+
     public Task<ChunkSlice<TView[]>> ReadRowsAsync(ChunkRead read) => Task.FromResult(Served(read, Rows.Rows(read, View)));
 
     /// <summary>Reserves <paramref name="id"/> for a write that inserts it; throws <see cref="RecordConflictException"/> if it exists or is being written.</summary>

@@ -12,7 +12,9 @@ namespace Newsstand.Tables;
 /// page at any offset costs one walk over the counts (a few hundred numbers per million rows) and one
 /// chunk read. Small, complete answers from the table's start (the 50-row list) are kept until the next write to the
 /// table; the whole list is also published to <see cref="LocalWholeLists"/>, where an API served from this silo reads
-/// it without a call.
+/// it without a call. The chunks pages are read from again and again are kept rendered (<see cref="RenderedChunkCache"/>),
+/// so such a page is answered in this grain's turn; a chunk's rendering is dropped in the turn its owner reports a
+/// write, before the writer gets its answer.
 /// </summary>
 [Reentrant] // Reports change state synchronously; reads keep their own position across their awaits.
 [KeepAlive] // A few numbers per chunk: recounting a large table after an idle spell would cost far more.
@@ -29,8 +31,12 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
     private const int CachedAnswers = 32;
     private const int CachedBytes = 64 * 1024;
 
+    /// <summary>Rendered chunks kept per table: about 32 chunks (32,768 rows) of rows of 250 bytes.</summary>
+    public const long RenderedBytes = 8 * 1024 * 1024;
+
     private readonly SortedList<long, int> _chunks = [];
     private readonly Dictionary<ListRead, ListSlice> _answers = [];
+    private readonly RenderedChunkCache _rendered = new(RenderedBytes);
     // _starts[i]: rows in the chunks before the i-th; rebuilt on the first read after a report.
     private long[]? _starts;
     // Drawn per activation: the write count below starts at 0 again after a restart, the pair never repeats.
@@ -75,6 +81,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
         _starts = null;
         _version++;
         _answers.Clear();
+        _rendered.Withdraw(chunk);
         local.Withdraw<TRecord>();
         return Task.CompletedTask;
     }
@@ -90,7 +97,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
         var bytes = 0;
         var walk = await WalkAsync(read, SliceRows, async (chunk, chunkRead) =>
         {
-            var slice = await GrainFactory.TableChunk<TRecord>(chunk).ReadJsonAsync(chunkRead with { MaxBytes = SliceBytes - bytes });
+            var slice = await ReadChunkJsonAsync(chunk, chunkRead with { MaxBytes = SliceBytes - bytes }, page: read.Remaining is not null);
             if (slice.Count > 0)
             {
                 parts.Add(slice.Content);
@@ -114,6 +121,31 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
             }
         }
         return answer;
+    }
+
+    /// <summary>
+    /// A chunk's part of a read: from its rendering when it is held; else, for a page in a chunk pages asked for
+    /// lately, the chunk renders all its rows and the rendering is kept; else the chunk renders only the part.
+    /// </summary>
+    private async Task<ChunkSlice<byte[]>> ReadChunkJsonAsync(long chunk, ChunkRead read, bool page)
+    {
+        if (_rendered.Find(chunk) is { } held)
+        {
+            return held.Json(read);
+        }
+        var owner = GrainFactory.TableChunk<TRecord>(chunk);
+        if (!page || !_rendered.Admits(chunk))
+        {
+            return await owner.ReadJsonAsync(read);
+        }
+        var version = _version;
+        var rendered = new RenderedChunk(await owner.RenderJsonAsync());
+        // A write reported meanwhile may not be in the rendering: it answers this read (as a direct read would) but is not kept.
+        if (version == _version)
+        {
+            _rendered.Keep(chunk, rendered);
+        }
+        return rendered.Json(read);
     }
 
     public async Task<RowBatch<TRecord>> ReadRowsAsync(ListRead read, int maxRows)

@@ -65,6 +65,36 @@ public sealed class ChunkRowsJsonTests
         Assert.Equal(Elements(Records(1, 6, name => name)), Encoding.UTF8.GetString(page.Content));
     }
 
+    [Fact]
+    public void AKeptRenderingOfTheWholeChunkAnswersEveryReadByteForByteAsTheChunkDoes()
+    {
+        // Ids with gaps, rows of different lengths (escaped quotes, non-ASCII), so byte bounds fall at many places.
+        var rows = new ChunkRows<VendorRecord>([.. Records(1, 120, name => new string('é', name[^1] - '0') + "\"" + name)
+            .Where(r => r.Id % 4 != 0)]);
+        var rendered = new RenderedChunk(rows.Render(AsIs));
+        var reads = 0;
+
+        foreach (var afterId in new[] { 0, 1, 4, 37, 119, 200 })
+        {
+            foreach (var skip in new[] { 0, 1, 30, 89, 90, 500 })
+            {
+                foreach (var maxRows in new[] { 1, 7, 100 })
+                {
+                    foreach (var maxBytes in new[] { 1, 150, 151, 152, 2_000, 48 * 1024 })
+                    {
+                        var read = new ChunkRead(afterId, skip, maxRows, maxBytes, Passing: false);
+                        var direct = rows.Json(read, AsIs);
+                        var kept = rendered.Json(read);
+                        Assert.Equal(Encoding.UTF8.GetString(direct.Content), Encoding.UTF8.GetString(kept.Content));
+                        Assert.Equal((direct.Count, direct.Skipped, direct.LastId, direct.End), (kept.Count, kept.Skipped, kept.LastId, kept.End));
+                        reads++;
+                    }
+                }
+            }
+        }
+        Assert.Equal(6 * 6 * 3 * 6, reads);
+    }
+
     private static ChunkRows<VendorRecord> Rows(int first, int count, Func<string, string> name) => new(Records(first, count, name));
 
     private static List<VendorRecord> Records(int first, int count, Func<string, string> name) =>
