@@ -15,9 +15,11 @@ namespace Newsstand.Api.Apis;
 /// they go in the next call as soon as it is given up. So a request waiting for a shared call needs no attempt (a
 /// linked cancellation and a timer) of its own.
 /// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
-/// (<see cref="LocalWholeLists"/>), and so is its version.
+/// (<see cref="LocalWholeLists"/>), and so is its version. Elsewhere (a separate web client) the shared call asks for the
+/// whole list with a lease, and while the lease holds the list and its version are answered from memory
+/// (<see cref="LeasedWholeLists"/>).
 /// </summary>
-internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, GatewayLosses gateways)
+internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, LeasedWholeLists leases, GatewayLosses gateways)
 {
     // Every item of a call is the same read (ListRead.All); the bound only caps the answer array.
     private const int MaxBatch = 4096;
@@ -31,15 +33,26 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
             return Task.FromResult(current);
         }
         var table = TableOf<TRecord>();
-        return read == ListRead.All ? table.WholeList.CallAsync(read) : table.AttemptAsync(read);
+        if (read != ListRead.All)
+        {
+            return table.AttemptAsync(read);
+        }
+        return table.Leased?.Current is { } leased ? Task.FromResult(leased) : table.WholeList.CallAsync(read);
     }
 
-    /// <summary>The table's version (what a list's <c>ETag</c> is made of), asked of its index directly.</summary>
-    public Task<TableRevision> VersionAsync<TRecord>() where TRecord : ITableRecord =>
-        local.Find<TRecord>() is { Version: { } current } ? Task.FromResult(current) : TableOf<TRecord>().Index.VersionAsync();
+    /// <summary>The table's version (what a list's <c>ETag</c> is made of): the one in memory, or asked of its index directly.</summary>
+    public Task<TableRevision> VersionAsync<TRecord>() where TRecord : ITableRecord
+    {
+        if (local.Find<TRecord>() is { Version: { } current })
+        {
+            return Task.FromResult(current);
+        }
+        var table = TableOf<TRecord>();
+        return table.Leased?.Current is { Version: { } leased } ? Task.FromResult(leased) : table.Index.VersionAsync();
+    }
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
-        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), gateways));
+        (Table<TRecord>)_tables.GetOrAdd(typeof(TRecord), _ => new Table<TRecord>(grains.TableIndex<TRecord>(), leases, gateways));
 
     /// <summary>
     /// One table's index and its coalescer. The reference is made once: a reference to a generic grain interface
@@ -48,15 +61,21 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
     private sealed class Table<TRecord> where TRecord : ITableRecord
     {
         private readonly GatewayLosses _gateways;
+        private readonly LeasedWholeLists _leases;
 
-        public Table(ITableIndexGrain<TRecord> index, GatewayLosses gateways)
+        public Table(ITableIndexGrain<TRecord> index, LeasedWholeLists leases, GatewayLosses gateways)
         {
             Index = index;
+            _leases = leases;
             _gateways = gateways;
+            Leased = leases.Enabled ? leases.Of<TRecord>() : null;
             WholeList = new CallCoalescer<ListRead, ListSlice>(ReadOnceAsync, MaxBatch);
         }
 
         public ITableIndexGrain<TRecord> Index { get; }
+
+        /// <summary>The whole list this web client holds under a lease; null when leases are off.</summary>
+        public LeasedWholeLists.Holding? Leased { get; }
 
         public CallCoalescer<ListRead, ListSlice> WholeList { get; }
 
@@ -65,7 +84,9 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
 
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {
-            var slice = await AttemptAsync(ListRead.All);
+            var slice = Leased is { } leased
+                ? await _gateways.AttemptAsync(() => _leases.ReadAsync(Index, leased), CancellationToken.None)
+                : await AttemptAsync(ListRead.All);
             return [.. Enumerable.Repeat(slice, reads.Length)];
         }
     }

@@ -25,6 +25,8 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<OwnerReferences>();
         builder.Services.AddSingleton<WholeListReads>();
         builder.Services.TryAddSingleton<LocalWholeLists>();
+        builder.Services.AddSingleton<LeasedWholeLists>();
+        builder.Services.AddSettings<WholeListLeaseOptions>(WholeListLeaseOptions.SectionName);
         builder.Services.Configure<JsonOptions>(options => NewsstandJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BodyProblems.Shape);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -14,13 +14,21 @@ public interface ITableIndexGrain<TRecord> : ITableIndex
     /// Carries the table's version as it was when the read began.</summary>
     Task<ListSlice> ReadJsonAsync(ListRead read);
 
+    /// <summary>
+    /// The whole list (<see cref="ListRead.All"/>, one slice) with a lease of at most <paramref name="lease"/> for
+    /// <paramref name="holder"/>: until it ends, the index revokes it before it acknowledges a write. No lease (zero) when
+    /// the list is more than one slice, changed while it was read, or leases are off.
+    /// </summary>
+    Task<LeasedList> ReadLeasedAsync(IWholeListHolder holder, TimeSpan lease);
+
     /// <summary>The table's version now, without reading a row (what a conditional GET compares).</summary>
     Task<TableRevision> VersionAsync();
 
     /// <summary>The next batch of at most <paramref name="maxRows"/> rows of <paramref name="read"/>, in id order.</summary>
     Task<RowBatch<TRecord>> ReadRowsAsync(ListRead read, int maxRows);
 
-    /// <summary>Called by a chunk owner after its rows changed: the chunk now holds <paramref name="rows"/> rows.</summary>
+    /// <summary>Called by a chunk owner after its rows changed: the chunk now holds <paramref name="rows"/> rows. Completes
+    /// once no web client can answer the whole list from before the change any more (its leases revoked or ended).</summary>
     Task ReportChunkAsync(long chunk, int rows);
 }
 

@@ -29,6 +29,7 @@ public static class NewsstandSiloExtensions
         services.AddSettings<TableOptions>(TableOptions.SectionName);
         services.AddSettings<TopicOptions>(TopicOptions.SectionName);
         services.AddSettings<IdempotencyOptions>(IdempotencyOptions.SectionName);
+        services.AddSettings<WholeListLeaseOptions>(WholeListLeaseOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TableOptions>>((collection, tables) =>
         {

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
@@ -185,7 +187,9 @@ internal abstract partial class TableChunkGrain<TRow, TView>(NewsstandDb db, Mem
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
                     // The rows are committed either way; the index corrects itself with the next report or its next activation.
+                    // A web client may hold the list from before them under a lease the index did not revoke: it ends within one lease.
                     LogReportFailed(Table, this.GetPrimaryKeyLong(), error.GetType().Name);
+                    await Task.Delay(ServiceProvider.GetRequiredService<IOptions<WholeListLeaseOptions>>().Value.WholeListLease);
                 }
                 report.SetResult();
             }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Newsstand.Data;
 using Newsstand.Grains;
 using Newsstand.Records;
@@ -12,13 +13,15 @@ namespace Newsstand.Tables;
 /// page at any offset costs one walk over the counts (a few hundred numbers per million rows) and one
 /// chunk read. Small, complete answers from the table's start (the 50-row list) are kept until the next write to the
 /// table; the whole list is also published to <see cref="LocalWholeLists"/>, where an API served from this silo reads
-/// it without a call. The chunks pages are read from again and again are kept rendered (<see cref="RenderedChunkCache"/>),
+/// it without a call. A separate web client holds it under a lease instead (<see cref="ReadLeasedAsync"/>), which a
+/// write's report revokes before the write is acknowledged (<see cref="GrantedLeases"/>).
+/// The chunks pages are read from again and again are kept rendered (<see cref="RenderedChunkCache"/>),
 /// so such a page is answered in this grain's turn; a chunk's rendering is dropped in the turn its owner reports a
 /// write, before the writer gets its answer.
 /// </summary>
 [Reentrant] // Reports change state synchronously; reads keep their own position across their awaits.
 [KeepAlive] // A few numbers per chunk: recounting a large table after an idle spell would cost far more.
-internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists local) : Grain, ITableIndexGrain<TRecord>
+internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists local, IOptions<WholeListLeaseOptions> leases) : Grain, ITableIndexGrain<TRecord>
     where TRecord : ITableRecord
 {
     /// <summary>Bounds of one slice: a few hundred rows or tens of KiB, well below the large object heap.</summary>
@@ -41,6 +44,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
     private long[]? _starts;
     // Drawn per activation: the write count below starts at 0 again after a restart, the pair never repeats.
     private readonly long _epoch = Random.Shared.NextInt64();
+    private readonly GrantedLeases _leases = new(leases.Value.WholeListLease);
     private long _rows;
     private long _version;
 
@@ -83,7 +87,15 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
         _answers.Clear();
         _rendered.Withdraw(chunk);
         local.Withdraw<TRecord>();
-        return Task.CompletedTask;
+        return _leases.RevokeAsync(LeasedList.TableKey<TRecord>());
+    }
+
+    public async Task<LeasedList> ReadLeasedAsync(IWholeListHolder holder, TimeSpan lease)
+    {
+        var list = await ReadJsonAsync(ListRead.All);
+        // Only an answer no write has been reported since: a later report revokes the lease recorded here.
+        var current = list.Done && list.Version == new TableRevision(_epoch, _version);
+        return new LeasedList(list, current ? _leases.Grant(holder, lease) : TimeSpan.Zero);
     }
 
     public async Task<ListSlice> ReadJsonAsync(ListRead read)

@@ -4,6 +4,7 @@ using Newsstand.Api.Hosting;
 using Newsstand.Client.Hosting;
 using Newsstand.Data;
 using Newsstand.Hosting;
+using Newsstand.Records;
 using Newsstand.Security;
 using Orleans.Configuration;
 using SiloHosting = silo::Newsstand.Silo.Hosting;
@@ -31,14 +32,16 @@ internal static class ConfigurationKeys
         (SiloHosting.ProfileKeyOptions.SectionName, typeof(SiloHosting.ProfileKeyOptions)),
         (SiloHosting.ServedApiOptions.SectionName, typeof(SiloHosting.ServedApiOptions)),
         (DatabaseOptions.SectionName, typeof(DatabaseOptions)),
-        (HashingOptions.SectionName, typeof(HashingOptions)));
+        (HashingOptions.SectionName, typeof(HashingOptions)),
+        (WholeListLeaseOptions.SectionName, typeof(WholeListLeaseOptions)));
 
     public static HashSet<string> Client { get; } = Keys(
         (ClusterClientOptions.SectionName, typeof(ClusterClientOptions)),
         (ClusteringExtensions.MessagingSection, typeof(ClientMessagingOptions)),
         (ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions)),
         (HeavyRequestOptions.SectionName, typeof(HeavyRequestOptions)),
-        (TrustedProxyOptions.SectionName, typeof(TrustedProxyOptions)));
+        (TrustedProxyOptions.SectionName, typeof(TrustedProxyOptions)),
+        (WholeListLeaseOptions.SectionName, typeof(WholeListLeaseOptions)));
 
     /// <summary>A silo that serves the API itself (<c>Silo:ServeApi</c>) reads the API's own keys too.</summary>
     public static HashSet<string> CoHostedSilo { get; } = new(Silo.Concat(Keys(
