@@ -17,6 +17,9 @@ internal sealed class GrantedLeases(TimeSpan longest)
     // Holder → when its latest lease ends (Stopwatch timestamp).
     private Dictionary<IWholeListHolder, long> _holders = [];
     private bool _pastStart = longest <= TimeSpan.Zero;
+    // The revocations still under way: a later report completes no sooner (the index is reentrant, so a report can
+    // arrive while an earlier one waits for a holder that may still answer the list from before both writes).
+    private Task _pending = Task.CompletedTask;
 
     /// <summary>Records a lease of at most <paramref name="asked"/> for <paramref name="holder"/>, from now; answers its length (zero: none).</summary>
     public TimeSpan Grant(IWholeListHolder holder, TimeSpan asked)
@@ -32,12 +35,13 @@ internal sealed class GrantedLeases(TimeSpan longest)
 
     /// <summary>
     /// Revokes every outstanding lease on <paramref name="table"/>'s list (the caller has already changed what it answers);
-    /// completes when none can be answered any more. Synchronous when there is none and this activation is past its first lease.
+    /// completes when none can be answered any more, and not before the revocations of earlier reports have completed.
+    /// Synchronous when there is none, none is under way and this activation is past its first lease.
     /// </summary>
     public Task RevokeAsync(string table)
     {
         var settled = _pastStart || (_pastStart = Stopwatch.GetElapsedTime(_started) >= longest);
-        if (_holders.Count == 0 && settled)
+        if (_holders.Count == 0 && settled && _pending.IsCompleted)
         {
             return Task.CompletedTask;
         }
@@ -48,7 +52,13 @@ internal sealed class GrantedLeases(TimeSpan longest)
         {
             waits.Add(UntilAsync(After(_started, longest)));
         }
-        return Task.WhenAll(waits);
+        if (!_pending.IsCompleted)
+        {
+            waits.Add(_pending);
+        }
+        // Never faults: a revocation that fails waits out its lease instead.
+        _pending = Task.WhenAll(waits);
+        return _pending;
     }
 
     private static async Task RevokeOneAsync(IWholeListHolder holder, string table, long endsAt)

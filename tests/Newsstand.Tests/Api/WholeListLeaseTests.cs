@@ -96,6 +96,36 @@ public sealed class WholeListLeaseTests(ClusterFixture fixture) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task AWriteReportedWhileAnEarlierOneWaitsForAHolderIsNotAcknowledgedBeforeTheHolderLetsGo()
+    {
+        var writer = WebClient().Http;
+        var (loginId, _) = await writer.AddLoginAndVendorAsync();
+        var holder = new UnansweringHolder(fails: false);
+        var reference = fixture.Grains.CreateObjectReference<IWholeListHolder>(holder);
+        try
+        {
+            var sent = Stopwatch.GetTimestamp();
+            var leased = await fixture.Grains.TableIndex<VendorRecord>().ReadLeasedAsync(reference, TimeSpan.FromSeconds(2));
+            Assert.True(leased.Lease > TimeSpan.Zero);
+            // Two chunks: each reports on its own, so the later report reaches the index while the earlier one waits.
+            var first = Ids.Chunks(2);
+            var earlier = writer.AddAsync("vendor", Bodies.Vendor(first, loginId));
+            await holder.Asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            await writer.AddAsync("vendor", Bodies.Vendor(first + TableSchema.ChunkSize, loginId));
+            var laterAcknowledgedAfter = Stopwatch.GetElapsedTime(sent);
+
+            // The holder may answer the list from before both writes until its lease ends: the later write too waits for that.
+            Assert.True(laterAcknowledgedAfter >= leased.Lease, $"the later write was acknowledged {laterAcknowledgedAfter} after the lease was asked for; the lease lasts {leased.Lease}");
+            await earlier;
+        }
+        finally
+        {
+            fixture.Grains.DeleteObjectReference<IWholeListHolder>(reference);
+        }
+    }
+
     private (HttpClient Http, LeasedWholeLists Leases) WebClient()
     {
         WebApplicationFactory<Program> web = fixture.CreateWebClient(ClusterFixture.UnlimitedAbuse);
