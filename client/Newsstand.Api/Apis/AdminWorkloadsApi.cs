@@ -15,15 +15,15 @@ internal static class AdminWorkloadsApi
     {
         var group = routes.MapGroup("/ch08/admin").WithTags("Workloads: admins").RequireAdmin();
 
-        group.MapGet("/billing/all", (IGrainFactory grains) =>
-                TypedResults.Ok(grains.GetGrain<IAdminBillingSheetGrain>(Guid.NewGuid()).BuildAsync()))
+        group.MapGet("/billing/all", (IGrainFactory grains, HttpContext http) =>
+                TypedResults.Ok(grains.GetGrain<IAdminBillingSheetGrain>(Guid.NewGuid()).BuildAsync().DisposedWithResponse(http)))
             .WithName("ListAdminBillings")
             .Produces<AdminBillingEntry[]>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Every admin with each of its billings (billing null for an admin without), built by a producer/consumer pipeline of grains and streamed.");
 
-        group.MapGet("/login/list/enc", async (IGrainFactory grains) =>
+        group.MapGet("/login/list/enc", async (IGrainFactory grains, HttpContext http) =>
             {
-                var profiles = grains.GetGrain<IEncryptedProfilesGrain>(Guid.NewGuid()).EncryptAllAsync();
+                var profiles = grains.GetGrain<IEncryptedProfilesGrain>(Guid.NewGuid()).EncryptAllAsync().DisposedWithResponse(http);
                 return TypedResults.Ok(new StreamedEncryptedProfiles("done", await grains.TableIndex<AdminRecord>().CountAsync(), profiles));
             })
             .WithName("EncryptAdminProfiles")

@@ -58,10 +58,10 @@ internal static class LoginApi
             .WithSummary("Signs in (OAuth2 password grant): a bearer token for the login, valid expires_in seconds; shares login/verify's abuse limits.");
         group.MapList<LoginView>("/list/all", "ListLogins", "HeadLogins", "Logins ordered by id, without passwords or hashes; ETag and If-None-Match (304).")
             .RequireAdmin();
-        group.MapGet("/list/records", async (IGrainFactory grains) =>
+        group.MapGet("/list/records", async (IGrainFactory grains, HttpContext http) =>
             {
                 // The count (the login table's index) is asked while the user list's grain starts its scan.
-                var users = grains.GetGrain<ILoginRecordsGrain>(Guid.NewGuid()).UsersAsync();
+                var users = grains.GetGrain<ILoginRecordsGrain>(Guid.NewGuid()).UsersAsync().DisposedWithResponse(http);
                 return TypedResults.Ok(new StreamedLoginRecords(await grains.TableIndex<LoginView>().CountAsync(), users));
             })
             .RequireAdmin()

@@ -14,8 +14,8 @@ internal static class SubscriptionWorkloadsApi
     {
         var group = routes.MapGroup("/ch08/subscription").WithTags("Workloads: subscriptions");
 
-        group.MapPost("/dated", (DateRangeQuery range, IGrainFactory grains) =>
-                TypedResults.Ok(grains.GetGrain<ISubscriptionDatedGrain>(Guid.NewGuid()).FilterAsync(range.MinDate, range.MaxDate)))
+        group.MapPost("/dated", (DateRangeQuery range, IGrainFactory grains, HttpContext http) =>
+                TypedResults.Ok(grains.GetGrain<ISubscriptionDatedGrain>(Guid.NewGuid()).FilterAsync(range.MinDate, range.MaxDate).DisposedWithResponse(http)))
             .RequireSignedIn()
             .WithName("ListDatedSubscriptions")
             .Produces<string[]>(StatusCodes.Status200OK, "application/json")
