@@ -136,7 +136,19 @@ internal static partial class BadRequests
             (1, Gen.OneOf(schema.Fields.Select(f => f.Name).ToArray()).SelectMany(name => AnyValue.Select(value => (Name: name, Value: value with { Invalid = true })))));
         return fields.Append(extra).Aggregate(Gen.Const(Array.Empty<(string Name, Part<byte[]?> Value)>()),
                 (list, field) => list.Select(field, (l, f) => (((string Name, Part<byte[]?> Value)[])[.. l, f])))
-            .Select(all => new Part<byte[]?>(Serialize(all), all.Any(f => f.Value.Invalid)));
+            .Select(all => new Part<byte[]?>(Serialize(all), CertainlyInvalid(all)));
+    }
+
+    /// <summary>
+    /// Whether a body of these fields (the last one the extra) is certainly invalid. A field "given twice" whose first
+    /// place was left out is given once, with a value of any kind: then neither the repetition nor the absence is sure.
+    /// </summary>
+    private static bool CertainlyInvalid((string Name, Part<byte[]?> Value)[] all)
+    {
+        var (extra, fields) = (all[^1], all[..^1]);
+        return extra.Value.Value is not null && fields.Any(f => f.Name == extra.Name && f.Value.Value is null)
+            ? fields.Any(f => f.Name != extra.Name && f.Value.Invalid)
+            : all.Any(f => f.Value.Invalid);
     }
 
     /// <summary>A field's value as raw JSON bytes; a null value leaves the field out.</summary>

@@ -18,10 +18,13 @@ public sealed class ReadFailoverTests(ITestOutputHelper output)
     private const int Readers = 4;
     private const int ReadsAfterDeath = 100;
     private static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(90);
-    // After the death is declared, the index moves (one activation: a grouped count) and the reads find it on their
-    // next retry (a retry pauses at most 200 ms; an attempt the survivors forwarded to the dead silo is given up after
-    // Reads__AttemptTimeoutAfterGatewayLoss, growing from 250 ms): reads stop no longer than this past the declaration.
-    private static readonly TimeSpan AfterDeclaredDead = TimeSpan.FromSeconds(0.5);
+    // After the death is declared, the cluster recovers (the survivors learn of it, the directory takes over the dead
+    // silo's range, the index moves: one activation, a grouped count) and the reads find it on their next retry (a
+    // retry pauses at most 200 ms; an attempt the survivors forwarded to the dead silo is given up after
+    // Reads__AttemptTimeoutAfterGatewayLoss, growing from 250 ms). The recovery alone took 0.1-0.35 s past the
+    // declaration under cluster.sh and up to 0.52 s in a loaded full test run (bench/README.md, "Reads through a
+    // silo's death"): reads stop no longer than this past the declaration, far below an attempt timeout.
+    private static readonly TimeSpan AfterDeclaredDead = TimeSpan.FromSeconds(1);
     // One read may take longer than the gap around it (a retry the dead silo's gateway forwarded went unanswered
     // until the index moved; measured up to 0.56 s past the declaration on 2 loaded cores), never an attempt timeout.
     private static readonly TimeSpan ReadAfterDeclaredDead = TimeSpan.FromSeconds(1);
