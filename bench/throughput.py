@@ -13,6 +13,10 @@ adds login 1 and vendor 1, warms up (inserts, then sends until consumed), and th
 
 With --ceiling it first runs the insert ceiling: bench/BareKestrel taking the same inserts and committing them
 to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an ASP.NET Core host for the same work.
+With --floor then the Orleans floor: the same app with an Orleans silo, each insert through a grain call to a chunk
+owner whose turn hands it to the same group commit (co-hosted coalesced, co-hosted one call per request, and
+separate: silo + Orleans client): what any design that takes each insert through a grain costs on these cores.
+--bare-profile DIR samples those processes with perf after each one's measured phase; --no-ours leaves ours out.
 
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
@@ -194,26 +198,76 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         services.stop()
 
 
-def run_ceiling(seconds, port, data_dir):
-    """The insert ceiling: bench/BareKestrel committing the same vendors to SQLite in groups, without Orleans."""
+def build_bare():
     subprocess.run(["dotnet", "build", BARE, "-c", "Release", "--nologo", "-v", "quiet", "-clp:ErrorsOnly"], check=True)
+
+
+def ceiling_parts(base_port):
+    """The insert ceiling: bench/BareKestrel committing the same vendors to SQLite in groups, without Orleans."""
+    return [("ceiling", base_port + 70, {"Database": "{db}"})]
+
+
+def floor_variants(base_port):
+    """The Orleans floor (bench/BareKestrel with Floor): the same inserts, each through a grain call to a chunk owner whose
+    turn hands it to the same group commit. Each variant: its label and its processes (name, web port, environment),
+    the one serving the inserts last."""
+    cohosted = {"Database": "{db}", "Floor": "cohosted", "SiloPort": str(base_port + 72), "GatewayPort": str(base_port + 73)}
+    return [
+        ("floor co-hosted, coalesced", [("floor", base_port + 71, {**cohosted, "Coalesce": "true"})]),
+        ("floor co-hosted, one call per request", [("floor", base_port + 71, {**cohosted, "Coalesce": "false"})]),
+        ("floor separate, coalesced", [
+            ("floor-silo", base_port + 74, {"Database": "{db}", "Floor": "silo", "SiloPort": str(base_port + 75),
+                                            "GatewayPort": str(base_port + 76)}),
+            ("floor-client", base_port + 77, {"Floor": "client", "GatewayPort": str(base_port + 76), "Coalesce": "true"})]),
+    ]
+
+
+def run_bare(label, parts, seconds, data_dir, profile_dir=None):
+    """Runs bench/BareKestrel as parts (the ceiling, or a variant of the floor) under the same inserts as ours: warm-up,
+    the measured phase, the committed rows checked against the 200s; with profile_dir, then perf samples of each process
+    under the same load (after the measured phase, so they do not weigh on it)."""
     services = bench.Services()
+    database = os.path.join(data_dir, "bare.db")
     try:
-        base = f"http://127.0.0.1:{port}"
-        database = os.path.join(data_dir, "ceiling.db")
-        proc = services.start("ceiling", ["./BareKestrel"], os.path.join(BARE, "bin", "Release", "net10.0"), {"Urls": base, "Database": database})
-        bench.wait_ready(f"{base}/health/ready", 60, proc)
+        procs = []
+        for name, port, env in parts:
+            env = {**{k: v.replace("{db}", database) for k, v in env.items()}, "Urls": f"http://127.0.0.1:{port}"}
+            if profile_dir:
+                env.update(PERF_MAP)
+            proc = services.start(name, ["./BareKestrel"], os.path.join(BARE, "bin", "Release", "net10.0"), env)
+            bench.wait_ready(f"http://127.0.0.1:{port}/health/ready", 60, proc)
+            procs.append(proc)
+        base = f"http://127.0.0.1:{parts[-1][1]}"
         wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
-        inserts = measured([proc.pid], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
+        inserts = measured([p.pid for p in procs], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
             rows = connection.execute("SELECT COUNT(*) FROM vendor WHERE id >= 300000000").fetchone()[0]
-        inserts["committed"] = rows
-        print(f"ceiling: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, CPU/op {per_op(inserts, 0)} us, "
-              f"{rows:,} rows committed for {inserts['ok']:,} answered 200", flush=True)
+        inserts.update(label=label, committed=rows, processes=[name for name, _, _ in parts])
+        print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, CPU/op "
+              + " + ".join(per_op(inserts, i) for i in range(len(procs))) + f" us, {rows:,} rows committed for {inserts['ok']:,} answered 200",
+              flush=True)
+        if profile_dir:
+            profile(label, [(name, p.pid) for (name, _, _), p in zip(parts, procs)], base, seconds, profile_dir)
         return inserts
     finally:
         services.stop()
+
+
+# W^X double mapping hides JIT-compiled code from perf (memfd:doublemapper); off while profiling (as bench/profile.py).
+PERF_MAP = {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"}
+
+
+def profile(label, processes, base, seconds, out):
+    """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts, kept in out as NAME.perf."""
+    os.makedirs(out, exist_ok=True)
+    files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label)}-{name}.perf") for name, _ in processes]
+    tracers = [subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", f, "--", "sleep", str(seconds)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for (_, pid), f in zip(processes, files)]
+    result = wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
+    for tracer in tracers:
+        tracer.wait(120)
+    print(f"{label}: {result['ok'] / result['seconds']:,.0f} inserts/s while traced; samples in " + ", ".join(files), flush=True)
 
 
 def to_url(connection):
@@ -236,6 +290,22 @@ def per_op(result, process):
 def per_op_bytes(result, process):
     allocated = result["allocated"][process] if process < len(result["allocated"]) else None
     return "-" if allocated is None else f"{allocated / max(1, result['ok']) / 1024:,.1f}"
+
+
+def bare_table(bare, results):
+    """The ceiling and the floor (bench/BareKestrel: the same inserts committed to SQLite in groups, WAL, synchronous=FULL;
+    the floor through a grain call each), with ours' inserts beside them."""
+    lines = ["| target | inserts/s | p50 / p99 ms | CPU µs per insert (processes) | rows committed / answered 200 | not 200 |",
+             "|---|---|---|---|---|---|"]
+    for b in bare:
+        cpu = " + ".join(f"{per_op(b, i)} ({name})" for i, name in enumerate(b["processes"]))
+        lines.append(f"| {b['label']} | {b['rate']:,.0f} | {bench.fmt(b['p50'], 2)} / {bench.fmt(b['p99'], 2)} | {cpu} | "
+                     f"{b['committed']:,} / {b['ok']:,} | {b['other']} |")
+    for r in results:
+        i = r["inserts"]
+        lines.append(f"| ours {r['label']} {r['form']} | {i['rate']:,.0f} | {bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)} | "
+                     f"{per_op(i, 0)} (silo)" + (f" + {per_op(i, 1)} (web client)" if len(i["cpu"]) > 1 else "") + " | – | " + f"{i['other']} |")
+    return "\n".join(lines)
 
 
 def table(results):
@@ -274,6 +344,12 @@ def main():
     parser.add_argument("--ceiling", action="store_true",
                         help="also run the insert ceiling first: bench/BareKestrel committing the same inserts to SQLite in groups, "
                              "no Orleans (port BASE+70, or 18070)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run the Orleans floor after the ceiling: bench/BareKestrel taking the same inserts through a grain call "
+                             "each (co-hosted coalesced, co-hosted one call per request, separate coalesced; ports BASE+71..77)")
+    parser.add_argument("--bare-profile", metavar="DIR",
+                        help="after each ceiling/floor run's measured phase, perf samples of its processes under the same load, kept in DIR")
+    parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
@@ -286,16 +362,20 @@ def main():
     client_env = dict(e.split("=", 1) for e in args.client_env)
     build = not args.no_build and args.build_root == bench.ROOT
 
-    ceiling = None
-    if args.ceiling:
-        with tempfile.TemporaryDirectory(prefix="nsms-ceiling-") as data_dir:
-            ceiling = run_ceiling(args.seconds, CEILING_PORT if base_port is None else base_port + 70, data_dir)
+    bare = []  # the ceiling and the floor's variants, each as measured
+    bare_base = CEILING_PORT - 70 if base_port is None else base_port
+    variants = ([("ceiling", ceiling_parts(bare_base))] if args.ceiling else []) + (floor_variants(bare_base) if args.floor else [])
+    if variants:
+        build_bare()
+    for label, parts in variants:
+        with tempfile.TemporaryDirectory(prefix="nsms-bare-") as data_dir:
+            bare.append(run_bare(label, parts, args.seconds, data_dir, args.bare_profile))
     results = []
-    for form in forms:
+    for form in ([] if args.no_ours else forms):
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
             results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
         build = False
-    if args.postgres:
+    if args.postgres and not args.no_ours:
         connection, stop = scale.start_postgres(args.postgres_port)
         try:
             for n, form in enumerate(forms):
@@ -308,11 +388,8 @@ def main():
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
                      f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
-    if ceiling:
-        out += (f"\n\nCeiling (bench/BareKestrel: the same inserts committed to SQLite in groups, WAL, synchronous=FULL, no Orleans): "
-                f"{ceiling['rate']:,.0f} inserts/s, p50 / p99 {bench.fmt(ceiling['p50'], 2)} / {bench.fmt(ceiling['p99'], 2)} ms, "
-                f"CPU {per_op(ceiling, 0)} µs/insert, {ceiling['committed']:,} rows for {ceiling['ok']:,} answered 200; "
-                + "; ".join(f"{r['label']} {r['form']} {r['inserts']['rate'] / ceiling['rate']:.2f} of it" for r in results))
+    if bare:
+        out += "\n\n" + bare_table(bare, results)
     for form in forms:
         pair = [r for r in results if r["form"] == form]
         if len(pair) == 2:
