@@ -16,7 +16,7 @@ to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an A
 With --floor then the Orleans floor: the same app with an Orleans silo, each insert through a grain call to a chunk
 owner whose turn hands it to the same group commit (co-hosted coalesced, co-hosted one call per request, and
 separate: silo + Orleans client): what any design that takes each insert through a grain costs on these cores.
---bare-profile DIR samples those processes with perf after each one's measured phase; --no-ours leaves ours out.
+--profile DIR samples the processes with perf after each insert phase; --no-ours leaves ours out.
 
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
@@ -135,8 +135,10 @@ def wait_consumed(db, appended, deadline_s=180):
     raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
 
 
-def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
+def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root, warmup=5, profile_dir=None):
     services = bench.Services()
+    if profile_dir:
+        silo_env, client_env = {**silo_env, **PERF_MAP}, {**client_env, **PERF_MAP}
     try:
         if form == "co-hosted":
             # One process: the silo serves the API with the web client's settings (as bench/readpath.py starts it).
@@ -152,7 +154,7 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             status, answer = bench.request("POST", f"{base}/ch08/{path}/add", body)
             assert status == 200, answer
         # Warm-up: both paths once, and the consumers caught up, before anything is measured.
-        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
+        wrk(ADD_LUA, base, "/ch08/vendor/add", warmup, 100_000_000)
         wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", 5, 1_000_000, ("10000000",))
         wait_consumed(db, db.progress()[0])
         print(f"{label}: warmed up", flush=True)
@@ -161,6 +163,8 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
         print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, "
               f"CPU/op silo {per_op(inserts, 0)} client {per_op(inserts, 1)} us", flush=True)
+        if profile_dir:
+            profile(f"ours {label} {form}", list(zip(("silo", "client"), pids)), base, seconds, profile_dir)
         time.sleep(2)
 
         logged_before, consumed_before, failed_before, messengers_before = db.progress()
@@ -222,7 +226,7 @@ def floor_variants(base_port):
     ]
 
 
-def run_bare(label, parts, seconds, data_dir, profile_dir=None):
+def run_bare(label, parts, seconds, data_dir, profile_dir=None, warmup=5):
     """Runs bench/BareKestrel as parts (the ceiling, or a variant of the floor) under the same inserts as ours: warm-up,
     the measured phase, the committed rows checked against the 200s; with profile_dir, then perf samples of each process
     under the same load (after the measured phase, so they do not weigh on it)."""
@@ -238,7 +242,7 @@ def run_bare(label, parts, seconds, data_dir, profile_dir=None):
             bench.wait_ready(f"http://127.0.0.1:{port}/health/ready", 60, proc)
             procs.append(proc)
         base = f"http://127.0.0.1:{parts[-1][1]}"
-        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
+        wrk(ADD_LUA, base, "/ch08/vendor/add", warmup, 100_000_000)
         inserts = measured([p.pid for p in procs], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
@@ -261,7 +265,7 @@ PERF_MAP = {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"}
 def profile(label, processes, base, seconds, out):
     """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts, kept in out as NAME.perf."""
     os.makedirs(out, exist_ok=True)
-    files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label)}-{name}.perf") for name, _ in processes]
+    files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label.lower())}-{name}.perf") for name, _ in processes]
     tracers = [subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", f, "--", "sleep", str(seconds)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for (_, pid), f in zip(processes, files)]
     result = wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
@@ -331,6 +335,9 @@ def table(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured phase")
+    parser.add_argument("--warmup", type=int, default=5,
+                        help="seconds of inserts before the measured phase (ours, the ceiling, the floor); with Orleans the tiered JIT "
+                             "still compiles for tens of seconds under load (bench/README.md, The Orleans floor)")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
     parser.add_argument("--postgres-port", type=int, default=55492)
     parser.add_argument("--cohosted", action="store_true",
@@ -347,8 +354,9 @@ def main():
     parser.add_argument("--floor", action="store_true",
                         help="also run the Orleans floor after the ceiling: bench/BareKestrel taking the same inserts through a grain call "
                              "each (co-hosted coalesced, co-hosted one call per request, separate coalesced; ports BASE+71..77)")
-    parser.add_argument("--bare-profile", metavar="DIR",
-                        help="after each ceiling/floor run's measured phase, perf samples of its processes under the same load, kept in DIR")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="after each insert phase (ours SQLite, the ceiling, the floor), perf samples of its processes under the same "
+                             "load, kept in DIR (bench/perf_split.py splits them); the processes start with perf maps on")
     parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
@@ -369,11 +377,12 @@ def main():
         build_bare()
     for label, parts in variants:
         with tempfile.TemporaryDirectory(prefix="nsms-bare-") as data_dir:
-            bare.append(run_bare(label, parts, args.seconds, data_dir, args.bare_profile))
+            bare.append(run_bare(label, parts, args.seconds, data_dir, args.profile, args.warmup))
     results = []
     for form in ([] if args.no_ours else forms):
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-            results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+            results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root,
+                               args.warmup, args.profile))
         build = False
     if args.postgres and not args.no_ours:
         connection, stop = scale.start_postgres(args.postgres_port)
@@ -383,11 +392,11 @@ def main():
                 database = connection if n == 0 else fresh_database(connection, f"throughput_{n}")
                 with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
                     results.append(run("PostgreSQL", form, {**silo_env, "Database__Postgres": database}, client_env, args.seconds, ports,
-                                       False, args.allocations, data_dir, args.build_root))
+                                       False, args.allocations, data_dir, args.build_root, args.warmup))
         finally:
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
-                     f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
+                     f"{args.seconds} s per phase after a warm-up ({args.warmup} s of inserts), wrk 16 connections", "", table(results)])
     if bare:
         out += "\n\n" + bare_table(bare, results)
     for form in forms:
