@@ -27,8 +27,9 @@ internal static class Floor
 
     public static void AddOrleans(WebApplicationBuilder builder, string part, GroupInserts? inserts)
     {
+        var hostsSilo = HostsSilo(part); // an unknown part is named before a missing port
         var gatewayPort = Port(builder.Configuration, "GatewayPort");
-        if (HostsSilo(part))
+        if (hostsSilo)
         {
             ArgumentNullException.ThrowIfNull(inserts, "Database (the floor's silo commits the inserts)");
             builder.Services.AddSingleton(inserts);
