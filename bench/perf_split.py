@@ -3,7 +3,8 @@
 
 Each sample goes to the innermost frame of its stack that belongs to a known part (below, first rule that
 matches wins); frames of the runtime's own libraries (CoreLib, sockets, pipelines), libc and the kernel are
-passed over, so a socket write counts for whoever wrote (Kestrel, or Orleans' gateway connection). A stack
+passed over, so a socket write counts for whoever wrote (Kestrel, or Orleans' gateway connection). The "bench:"
+part and GroupInserts name bench/BareKestrel's own code (the ceiling's and the floor's: throughput.py --profile). A stack
 with no such frame is the runtime's: the thread pool's dispatch and spinning, the epoll loop, GC, stubs.
 
   perf_split.py FILE.perf REQUESTS   (REQUESTS: requests served while perf sampled; prints the table)
@@ -18,8 +19,11 @@ PARTS = [
     ("ours: list answer (StreamedListResult)", re.compile(r"Newsstand\.Api\.Apis\.StreamedListResult")),
     ("ours: whole-list coalescer", re.compile(r"Newsstand\.Api\.Apis\.(WholeListReads|CallCoalescer)")),
     ("ours: other", re.compile(r"\[Newsstand\.")),
+    ("SQLite (native, Microsoft.Data.Sqlite, SQLitePCL; the bench's GroupInserts)", re.compile(r"BareKestrel\.GroupInserts|\[Microsoft\.Data\.Sqlite|\[SQLitePCL|libe_sqlite3")),
+    ("bench: chunk grain and coalescer", re.compile(r"\[BareKestrel\]")),
     ("grain call: serialization", re.compile(r"\[Orleans\.Serialization\]")),
     ("grain call: gateway connection and messaging", re.compile(r"Orleans\.(Networking|Runtime\.Messaging)")),
+    ("grain call: scheduling (activation work items)", re.compile(r"Orleans\.Runtime\.Scheduler")),
     ("grain call: other Orleans", re.compile(r"\[Orleans\.")),
     ("telemetry (OpenTelemetry, Activity, Meter)", re.compile(r"\[OpenTelemetry|System\.Diagnostics\.(Activity|Metrics|DiagnosticSource|DiagnosticListener)")),
     ("logging", re.compile(r"\[Microsoft\.Extensions\.Logging")),
@@ -35,6 +39,7 @@ PARTS = [
     ("Kestrel (HTTP parsing, response, its sockets)", re.compile(r"\[Microsoft\.AspNetCore\.Server\.Kestrel")),
     ("ASP.NET Core other (HttpContext, features, headers)", re.compile(r"\[Microsoft\.AspNetCore\.")),
     ("dependency injection", re.compile(r"\[Microsoft\.Extensions\.DependencyInjection")),
+    ("JIT compiler (tiering)", re.compile(r"libclrjit")),
 ]
 RUNTIME = "runtime (thread pool, epoll loop, GC, stubs)"
 

@@ -37,8 +37,7 @@ def load(name, base, seconds):
     return result["ok"] / result["seconds"]
 
 
-# W^X double mapping hides JIT-compiled code from perf (memfd:doublemapper); off while profiling.
-PERF_MAP = {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"}
+PERF_MAP = throughput.PERF_MAP
 
 
 def trace(pid, path, seconds):

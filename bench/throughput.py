@@ -13,6 +13,10 @@ adds login 1 and vendor 1, warms up (inserts, then sends until consumed), and th
 
 With --ceiling it first runs the insert ceiling: bench/BareKestrel taking the same inserts and committing them
 to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an ASP.NET Core host for the same work.
+With --floor then the Orleans floor: the same app with an Orleans silo, each insert through a grain call to a chunk
+owner whose turn hands it to the same group commit (co-hosted coalesced, co-hosted one call per request, and
+separate: silo + Orleans client): what any design that takes each insert through a grain costs on these cores.
+--profile DIR samples the processes with perf after each insert phase; --no-ours leaves ours out.
 
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
@@ -26,6 +30,7 @@ import argparse
 import datetime
 import os
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -99,9 +104,13 @@ class Allocations:
 
 
 def wrk(lua, base, path, seconds, first_id, extra=()):
+    """wrk's result, with the CPU seconds wrk itself used (its rusage as our child: it shares the 2 cores with the service)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     text = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", lua, f"{base}{path}",
                            "--", str(first_id), *extra], check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = bench.parse_wrk(text)
+    result["wrk_cpu"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     ok, other = (int(x) for x in re.search(r"(?:ADD|SEND) ok=(\d+) other=(\d+)", text).groups())
     result.update(ok=ok, other=other)
     return result
@@ -131,8 +140,10 @@ def wait_consumed(db, appended, deadline_s=180):
     raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
 
 
-def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root):
+def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root, warmup=5, profile_dir=None):
     services = bench.Services()
+    if profile_dir:
+        silo_env, client_env = {**silo_env, **PERF_MAP}, {**client_env, **PERF_MAP}
     try:
         if form == "co-hosted":
             # One process: the silo serves the API with the web client's settings (as bench/readpath.py starts it).
@@ -148,7 +159,7 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             status, answer = bench.request("POST", f"{base}/ch08/{path}/add", body)
             assert status == 200, answer
         # Warm-up: both paths once, and the consumers caught up, before anything is measured.
-        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
+        wrk(ADD_LUA, base, "/ch08/vendor/add", warmup, 100_000_000)
         wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", 5, 1_000_000, ("10000000",))
         wait_consumed(db, db.progress()[0])
         print(f"{label}: warmed up", flush=True)
@@ -157,6 +168,8 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
         print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, "
               f"CPU/op silo {per_op(inserts, 0)} client {per_op(inserts, 1)} us", flush=True)
+        if profile_dir:
+            profile(f"ours {label} {form}", list(zip(("silo", "client"), pids)), base, seconds, profile_dir)
         time.sleep(2)
 
         logged_before, consumed_before, failed_before, messengers_before = db.progress()
@@ -194,26 +207,76 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         services.stop()
 
 
-def run_ceiling(seconds, port, data_dir):
-    """The insert ceiling: bench/BareKestrel committing the same vendors to SQLite in groups, without Orleans."""
+def build_bare():
     subprocess.run(["dotnet", "build", BARE, "-c", "Release", "--nologo", "-v", "quiet", "-clp:ErrorsOnly"], check=True)
+
+
+def ceiling_parts(base_port):
+    """The insert ceiling: bench/BareKestrel committing the same vendors to SQLite in groups, without Orleans."""
+    return [("ceiling", base_port + 70, {"Database": "{db}"})]
+
+
+def floor_variants(base_port):
+    """The Orleans floor (bench/BareKestrel with Floor): the same inserts, each through a grain call to a chunk owner whose
+    turn hands it to the same group commit. Each variant: its label and its processes (name, web port, environment),
+    the one serving the inserts last."""
+    cohosted = {"Database": "{db}", "Floor": "cohosted", "SiloPort": str(base_port + 72), "GatewayPort": str(base_port + 73)}
+    return [
+        ("floor co-hosted, coalesced", [("floor", base_port + 71, {**cohosted, "Coalesce": "true"})]),
+        ("floor co-hosted, one call per request", [("floor", base_port + 71, {**cohosted, "Coalesce": "false"})]),
+        ("floor separate, coalesced", [
+            ("floor-silo", base_port + 74, {"Database": "{db}", "Floor": "silo", "SiloPort": str(base_port + 75),
+                                            "GatewayPort": str(base_port + 76)}),
+            ("floor-client", base_port + 77, {"Floor": "client", "GatewayPort": str(base_port + 76), "Coalesce": "true"})]),
+    ]
+
+
+def run_bare(label, parts, seconds, data_dir, profile_dir=None, warmup=5):
+    """Runs bench/BareKestrel as parts (the ceiling, or a variant of the floor) under the same inserts as ours: warm-up,
+    the measured phase, the committed rows checked against the 200s; with profile_dir, then perf samples of each process
+    under the same load (after the measured phase, so they do not weigh on it)."""
     services = bench.Services()
+    database = os.path.join(data_dir, "bare.db")
     try:
-        base = f"http://127.0.0.1:{port}"
-        database = os.path.join(data_dir, "ceiling.db")
-        proc = services.start("ceiling", ["./BareKestrel"], os.path.join(BARE, "bin", "Release", "net10.0"), {"Urls": base, "Database": database})
-        bench.wait_ready(f"{base}/health/ready", 60, proc)
-        wrk(ADD_LUA, base, "/ch08/vendor/add", 5, 100_000_000)
-        inserts = measured([proc.pid], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
+        procs = []
+        for name, port, env in parts:
+            env = {**{k: v.replace("{db}", database) for k, v in env.items()}, "Urls": f"http://127.0.0.1:{port}"}
+            if profile_dir:
+                env.update(PERF_MAP)
+            proc = services.start(name, ["./BareKestrel"], os.path.join(BARE, "bin", "Release", "net10.0"), env)
+            bench.wait_ready(f"http://127.0.0.1:{port}/health/ready", 60, proc)
+            procs.append(proc)
+        base = f"http://127.0.0.1:{parts[-1][1]}"
+        wrk(ADD_LUA, base, "/ch08/vendor/add", warmup, 100_000_000)
+        inserts = measured([p.pid for p in procs], seconds, False, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
             rows = connection.execute("SELECT COUNT(*) FROM vendor WHERE id >= 300000000").fetchone()[0]
-        inserts["committed"] = rows
-        print(f"ceiling: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, CPU/op {per_op(inserts, 0)} us, "
-              f"{rows:,} rows committed for {inserts['ok']:,} answered 200", flush=True)
+        inserts.update(label=label, committed=rows, processes=[name for name, _, _ in parts])
+        print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, CPU/op "
+              + " + ".join(per_op(inserts, i) for i in range(len(procs))) + f" us, {rows:,} rows committed for {inserts['ok']:,} answered 200",
+              flush=True)
+        if profile_dir:
+            profile(label, [(name, p.pid) for (name, _, _), p in zip(parts, procs)], base, seconds, profile_dir)
         return inserts
     finally:
         services.stop()
+
+
+# W^X double mapping hides JIT-compiled code from perf (memfd:doublemapper); off while profiling (as bench/profile.py).
+PERF_MAP = {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"}
+
+
+def profile(label, processes, base, seconds, out):
+    """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts, kept in out as NAME.perf."""
+    os.makedirs(out, exist_ok=True)
+    files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label.lower())}-{name}.perf") for name, _ in processes]
+    tracers = [subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", f, "--", "sleep", str(seconds)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for (_, pid), f in zip(processes, files)]
+    result = wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
+    for tracer in tracers:
+        tracer.wait(120)
+    print(f"{label}: {result['ok'] / result['seconds']:,.0f} inserts/s while traced; samples in " + ", ".join(files), flush=True)
 
 
 def to_url(connection):
@@ -236,6 +299,22 @@ def per_op(result, process):
 def per_op_bytes(result, process):
     allocated = result["allocated"][process] if process < len(result["allocated"]) else None
     return "-" if allocated is None else f"{allocated / max(1, result['ok']) / 1024:,.1f}"
+
+
+def bare_table(bare, results):
+    """The ceiling and the floor (bench/BareKestrel: the same inserts committed to SQLite in groups, WAL, synchronous=FULL;
+    the floor through a grain call each), with ours' inserts beside them."""
+    lines = ["| target | inserts/s | p50 / p99 ms | CPU µs per insert (processes) | wrk CPU µs per insert | "
+             "inserts/s the 2 cores allow (2 s ÷ (service + wrk) µs) | rows committed / answered 200 | not 200 |",
+             "|---|---|---|---|---|---|---|---|"]
+    rows = [(b["label"], b, b["processes"], f"{b['committed']:,} / {b['ok']:,}") for b in bare]
+    rows += [(f"ours {r['label']} {r['form']}", r["inserts"], ["silo", "web client"][:len(r["inserts"]["cpu"])], "–") for r in results]
+    for label, m, processes, committed in rows:
+        cpu = " + ".join(f"{per_op(m, i)} ({name})" for i, name in enumerate(processes))
+        service, load = sum(m["cpu"]) / max(1, m["ok"]), m["wrk_cpu"] / max(1, m["ok"])
+        lines.append(f"| {label} | {m['rate']:,.0f} | {bench.fmt(m['p50'], 2)} / {bench.fmt(m['p99'], 2)} | {cpu} | {1e6 * load:,.0f} | "
+                     f"{2 / (service + load):,.0f} | {committed} | {m['other']} |")
+    return "\n".join(lines)
 
 
 def table(results):
@@ -261,6 +340,9 @@ def table(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured phase")
+    parser.add_argument("--warmup", type=int, default=5,
+                        help="seconds of inserts before the measured phase (ours, the ceiling, the floor); with Orleans the tiered JIT "
+                             "still compiles for tens of seconds under load (bench/README.md, The Orleans floor)")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
     parser.add_argument("--postgres-port", type=int, default=55492)
     parser.add_argument("--cohosted", action="store_true",
@@ -274,6 +356,13 @@ def main():
     parser.add_argument("--ceiling", action="store_true",
                         help="also run the insert ceiling first: bench/BareKestrel committing the same inserts to SQLite in groups, "
                              "no Orleans (port BASE+70, or 18070)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run the Orleans floor after the ceiling: bench/BareKestrel taking the same inserts through a grain call "
+                             "each (co-hosted coalesced, co-hosted one call per request, separate coalesced; ports BASE+71..77)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="after each insert phase (ours SQLite, the ceiling, the floor), perf samples of its processes under the same "
+                             "load, kept in DIR (bench/perf_split.py splits them); the processes start with perf maps on")
+    parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
@@ -286,16 +375,21 @@ def main():
     client_env = dict(e.split("=", 1) for e in args.client_env)
     build = not args.no_build and args.build_root == bench.ROOT
 
-    ceiling = None
-    if args.ceiling:
-        with tempfile.TemporaryDirectory(prefix="nsms-ceiling-") as data_dir:
-            ceiling = run_ceiling(args.seconds, CEILING_PORT if base_port is None else base_port + 70, data_dir)
+    bare = []  # the ceiling and the floor's variants, each as measured
+    bare_base = CEILING_PORT - 70 if base_port is None else base_port
+    variants = ([("ceiling", ceiling_parts(bare_base))] if args.ceiling else []) + (floor_variants(bare_base) if args.floor else [])
+    if variants:
+        build_bare()
+    for label, parts in variants:
+        with tempfile.TemporaryDirectory(prefix="nsms-bare-") as data_dir:
+            bare.append(run_bare(label, parts, args.seconds, data_dir, args.profile, args.warmup))
     results = []
-    for form in forms:
+    for form in ([] if args.no_ours else forms):
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
-            results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root))
+            results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root,
+                               args.warmup, args.profile))
         build = False
-    if args.postgres:
+    if args.postgres and not args.no_ours:
         connection, stop = scale.start_postgres(args.postgres_port)
         try:
             for n, form in enumerate(forms):
@@ -303,16 +397,13 @@ def main():
                 database = connection if n == 0 else fresh_database(connection, f"throughput_{n}")
                 with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
                     results.append(run("PostgreSQL", form, {**silo_env, "Database__Postgres": database}, client_env, args.seconds, ports,
-                                       False, args.allocations, data_dir, args.build_root))
+                                       False, args.allocations, data_dir, args.build_root, args.warmup))
         finally:
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
-                     f"{args.seconds} s per phase after a warm-up, wrk 16 connections", "", table(results)])
-    if ceiling:
-        out += (f"\n\nCeiling (bench/BareKestrel: the same inserts committed to SQLite in groups, WAL, synchronous=FULL, no Orleans): "
-                f"{ceiling['rate']:,.0f} inserts/s, p50 / p99 {bench.fmt(ceiling['p50'], 2)} / {bench.fmt(ceiling['p99'], 2)} ms, "
-                f"CPU {per_op(ceiling, 0)} µs/insert, {ceiling['committed']:,} rows for {ceiling['ok']:,} answered 200; "
-                + "; ".join(f"{r['label']} {r['form']} {r['inserts']['rate'] / ceiling['rate']:.2f} of it" for r in results))
+                     f"{args.seconds} s per phase after a warm-up ({args.warmup} s of inserts), wrk 16 connections", "", table(results)])
+    if bare:
+        out += "\n\n" + bare_table(bare, results)
     for form in forms:
         pair = [r for r in results if r["form"] == form]
         if len(pair) == 2:

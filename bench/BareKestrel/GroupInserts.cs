@@ -7,7 +7,8 @@ namespace BareKestrel;
 /// <summary>
 /// One writer thread that commits the vendors waiting for it in one transaction each time (group commit), through
 /// one prepared single-row statement bound by position. A row that fails makes the group go again row by row, so
-/// only that row's caller is refused.
+/// only that row's caller is refused. Callers hand in batches (the ceiling one vendor per request, the floor's chunk
+/// grain one grain call's vendors); a batch is answered once, when its last row is settled.
 /// </summary>
 internal sealed class GroupInserts : IDisposable
 {
@@ -15,8 +16,8 @@ internal sealed class GroupInserts : IDisposable
         "INSERT INTO vendor (id, rep_firstname, rep_lastname, rep_id, rep_date_employed, account_name, account_number, date_consigned, login_id) " +
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-    private readonly Channel<(Vendor Vendor, TaskCompletionSource<bool> Done)> _waiting =
-        Channel.CreateUnbounded<(Vendor, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(Vendor[] Vendors, TaskCompletionSource<bool[]> Done)> _waiting =
+        Channel.CreateUnbounded<(Vendor[], TaskCompletionSource<bool[]>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly Thread _writer;
@@ -40,13 +41,13 @@ internal sealed class GroupInserts : IDisposable
         _writer.Start();
     }
 
-    /// <summary>True once the vendor is committed and synced; false if its row was refused.</summary>
-    public Task<bool> AddAsync(Vendor vendor)
+    /// <summary>For each vendor, once all are settled: true if it is committed and synced, false if its row was refused.</summary>
+    public Task<bool[]> AddAsync(Vendor[] vendors)
     {
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_waiting.Writer.TryWrite((vendor, done)))
+        var done = new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_waiting.Writer.TryWrite((vendors, done)))
         {
-            done.SetResult(false);
+            done.SetResult(new bool[vendors.Length]);
         }
         return done.Task;
     }
@@ -61,7 +62,7 @@ internal sealed class GroupInserts : IDisposable
 
     private void Write()
     {
-        var group = new List<(Vendor Vendor, TaskCompletionSource<bool> Done)>();
+        var group = new List<(Vendor[] Vendors, TaskCompletionSource<bool[]> Done)>();
         var reader = _waiting.Reader;
         // A dedicated thread, so waiting for the next group may block it.
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -70,31 +71,33 @@ internal sealed class GroupInserts : IDisposable
             {
                 group.Add(item);
             }
-            if (TryCommit(group))
+            if (TryCommit(group.SelectMany(batch => batch.Vendors)))
             {
-                foreach (var (_, done) in group)
+                foreach (var (vendors, done) in group)
                 {
-                    done.SetResult(true);
+                    var committed = new bool[vendors.Length];
+                    Array.Fill(committed, true);
+                    done.SetResult(committed);
                 }
             }
             else
             {
-                foreach (var one in group)
+                foreach (var (vendors, done) in group)
                 {
-                    one.Done.SetResult(TryCommit([one]));
+                    done.SetResult(Array.ConvertAll(vendors, vendor => TryCommit([vendor])));
                 }
             }
             group.Clear();
         }
     }
 
-    private bool TryCommit(List<(Vendor Vendor, TaskCompletionSource<bool> Done)> group)
+    private bool TryCommit(IEnumerable<Vendor> vendors)
     {
         using var transaction = _connection.BeginTransaction();
         _insert.Transaction = transaction;
         try
         {
-            foreach (var (vendor, _) in group)
+            foreach (var vendor in vendors)
             {
                 Bind(vendor);
                 _insert.ExecuteNonQuery();
