@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Newsstand.Hosting;
@@ -40,6 +41,11 @@ internal static partial class AccessPolicies
                 .RequireAssertion(context => context.Resource is not HttpContext http || http.GetEndpoint() is not RouteEndpoint)
                 .Build();
         });
+        if (open)
+        {
+            builder.Services.AddTransient<PolicyEvaluator>();
+            builder.Services.AddTransient<IPolicyEvaluator, OpenAccess.Evaluator>();
+        }
         QueryAccessToken.AddTo(builder.Services);
         return builder;
     }
@@ -77,7 +83,7 @@ internal static partial class AccessPolicies
     {
         if (open)
         {
-            policy.RequireAssertion(_ => true);
+            policy.AddRequirements(OpenAccess.Requirement);
         }
         else
         {
