@@ -17,7 +17,7 @@ namespace Newsstand.Api.Apis;
 /// Served from a silo (the co-hosted form), a whole list its index there holds as current is answered without a call
 /// (<see cref="LocalWholeLists"/>), and so is its version. Elsewhere (a separate web client) the shared call asks for the
 /// whole list with a lease, and while the lease holds the list and its version are answered from memory
-/// (<see cref="LeasedWholeLists"/>).
+/// (<see cref="LeasedWholeLists"/>); so are pages inside the chunk renderings the index sent with earlier pages.
 /// </summary>
 internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local, LeasedWholeLists leases, GatewayLosses gateways)
 {
@@ -35,7 +35,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
         var table = TableOf<TRecord>();
         if (read != ListRead.All)
         {
-            return table.AttemptAsync(read);
+            return table.Leased?.Page(read) is { } held ? Task.FromResult(held) : table.AttemptAsync(read);
         }
         return table.Leased?.Current is { } leased ? Task.FromResult(leased) : table.WholeList.CallAsync(read);
     }
@@ -48,7 +48,7 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
             return Task.FromResult(current);
         }
         var table = TableOf<TRecord>();
-        return table.Leased?.Current is { Version: { } leased } ? Task.FromResult(leased) : table.Index.VersionAsync();
+        return (table.Leased?.Current?.Version ?? table.Leased?.PagesVersion) is { } leased ? Task.FromResult(leased) : table.Index.VersionAsync();
     }
 
     private Table<TRecord> TableOf<TRecord>() where TRecord : ITableRecord =>
@@ -79,8 +79,10 @@ internal sealed class WholeListReads(IGrainFactory grains, LocalWholeLists local
 
         public CallCoalescer<ListRead, ListSlice> WholeList { get; }
 
-        /// <summary>One read of the index, one attempt (a page; the whole list for all the readers of a shared call).</summary>
-        public Task<ListSlice> AttemptAsync(ListRead read) => _gateways.AttemptAsync(() => Index.ReadJsonAsync(read), CancellationToken.None);
+        /// <summary>One read of the index, one attempt (a page, asked with a lease when leases are on; the whole list for all the readers of a shared call).</summary>
+        public Task<ListSlice> AttemptAsync(ListRead read) => _gateways.AttemptAsync(
+            () => Leased is { } leased && read.Remaining is not null ? _leases.ReadPageAsync(Index, leased, read) : Index.ReadJsonAsync(read),
+            CancellationToken.None);
 
         private async Task<ListSlice[]> ReadOnceAsync(ListRead[] reads)
         {

@@ -21,6 +21,18 @@ public interface ITableIndexGrain<TRecord> : ITableIndex
     /// </summary>
     Task<LeasedList> ReadLeasedAsync(IWholeListHolder holder, TimeSpan lease);
 
+    /// <summary>
+    /// A page (<paramref name="read"/> from an offset, with a limit, one slice) and, when the page lies in a chunk this
+    /// index holds rendered, that chunk's rendering and where it starts in the table, with a lease of at most
+    /// <paramref name="lease"/> for <paramref name="holder"/> on the table as it is (revoked before a write is
+    /// acknowledged, as a whole list's). No rendering and no lease otherwise.
+    /// </summary>
+    Task<LeasedPage> ReadLeasedPageAsync(IWholeListHolder holder, ListRead read, TimeSpan lease);
+
+    /// <summary>A new lease of at most <paramref name="lease"/> for <paramref name="holder"/> when the table is still at
+    /// <paramref name="seen"/> (nothing written since the holder read it); zero otherwise.</summary>
+    Task<TimeSpan> RenewLeaseAsync(IWholeListHolder holder, TableRevision seen, TimeSpan lease);
+
     /// <summary>The table's version now, without reading a row (what a conditional GET compares).</summary>
     Task<TableRevision> VersionAsync();
 
@@ -28,7 +40,7 @@ public interface ITableIndexGrain<TRecord> : ITableIndex
     Task<RowBatch<TRecord>> ReadRowsAsync(ListRead read, int maxRows);
 
     /// <summary>Called by a chunk owner after its rows changed: the chunk now holds <paramref name="rows"/> rows. Completes
-    /// once no web client can answer the whole list from before the change any more (its leases revoked or ended).</summary>
+    /// once no web client can answer the whole list or a page from before the change any more (its leases revoked or ended).</summary>
     Task ReportChunkAsync(long chunk, int rows);
 }
 

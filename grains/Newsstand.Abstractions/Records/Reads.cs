@@ -27,7 +27,11 @@ public sealed record ListSlice(
     [property: Id(1)] int Count,
     [property: Id(2)] int LastId,
     [property: Id(3)] bool Done,
-    [property: Id(4)] TableRevision? Version = null);
+    [property: Id(4)] TableRevision? Version = null)
+{
+    /// <summary>A table index's slice stops before this many bytes (a few tens of KiB, well below the large object heap).</summary>
+    public const int MaxBytes = 48 * 1024;
+}
 
 /// <summary>
 /// Which state of a table a read saw: <see cref="Writes"/> counts the writes reported to the table's index

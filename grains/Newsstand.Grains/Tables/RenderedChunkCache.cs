@@ -1,3 +1,5 @@
+using Newsstand.Records;
+
 namespace Newsstand.Tables;
 
 /// <summary>

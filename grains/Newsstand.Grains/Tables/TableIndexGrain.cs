@@ -17,7 +17,8 @@ namespace Newsstand.Tables;
 /// write's report revokes before the write is acknowledged (<see cref="GrantedLeases"/>).
 /// The chunks pages are read from again and again are kept rendered (<see cref="RenderedChunkCache"/>),
 /// so such a page is answered in this grain's turn; a chunk's rendering is dropped in the turn its owner reports a
-/// write, before the writer gets its answer.
+/// write, before the writer gets its answer. A separate web client may hold such a rendering under the table's lease
+/// (<see cref="ReadLeasedPageAsync"/>) and answer pages inside it without a call; the same revocation drops it.
 /// </summary>
 [Reentrant] // Reports change state synchronously; reads keep their own position across their awaits.
 [KeepAlive] // A few numbers per chunk: recounting a large table after an idle spell would cost far more.
@@ -26,7 +27,7 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
 {
     /// <summary>Bounds of one slice: a few hundred rows or tens of KiB, well below the large object heap.</summary>
     public const int SliceRows = 256;
-    public const int SliceBytes = 48 * 1024;
+    public const int SliceBytes = ListSlice.MaxBytes;
 
     /// <summary>Tables above this size are walked with passing reads: the chunks a walk wakes go back to sleep behind it.</summary>
     public const int WarmRows = 64 * TableSchema.ChunkSize;
@@ -97,6 +98,24 @@ internal sealed class TableIndexGrain<TRecord>(NewsstandDb db, LocalWholeLists l
         var current = list.Done && list.Version == new TableRevision(_epoch, _version);
         return new LeasedList(list, current ? _leases.Grant(holder, lease) : TimeSpan.Zero);
     }
+
+    public async Task<LeasedPage> ReadLeasedPageAsync(IWholeListHolder holder, ListRead read, TimeSpan lease)
+    {
+        var page = await ReadJsonAsync(read);
+        // Only a page no write has been reported since, in one slice, from an offset: its chunk is where the walk starts.
+        if (read.AfterId != 0 || read.Remaining is null || !page.Done || page.Version != new TableRevision(_epoch, _version)
+            || Start(read) is not ({ } chunk, var skip) || _rendered.Find(chunk) is not { } held)
+        {
+            return new LeasedPage(page, null, 0, false, TimeSpan.Zero);
+        }
+        var granted = _leases.Grant(holder, lease);
+        return granted > TimeSpan.Zero
+            ? new LeasedPage(page, held.Rendering, read.Skip - skip, Next(chunk) is null, granted)
+            : new LeasedPage(page, null, 0, false, TimeSpan.Zero);
+    }
+
+    public Task<TimeSpan> RenewLeaseAsync(IWholeListHolder holder, TableRevision seen, TimeSpan lease) =>
+        Task.FromResult(seen == new TableRevision(_epoch, _version) ? _leases.Grant(holder, lease) : TimeSpan.Zero);
 
     public async Task<ListSlice> ReadJsonAsync(ListRead read)
     {

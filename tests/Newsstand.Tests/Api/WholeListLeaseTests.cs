@@ -11,8 +11,8 @@ using Orleans.Core.Internal;
 namespace Newsstand.Tests.Api;
 
 /// <summary>
-/// Separate web clients answer a whole list from memory under a lease from the table's index
-/// (<see cref="LeasedWholeLists"/>); the index revokes every lease, or waits until it has ended, before it
+/// Separate web clients answer a whole list, and pages inside the chunk renderings the index sent with earlier pages,
+/// from memory under a lease from the table's index (<see cref="LeasedWholeLists"/>); the index revokes every lease, or waits until it has ended, before it
 /// acknowledges a write, so a write answered through one web client is seen by the next read through another.
 /// Its own cluster: the vendor list stays one small slice (a longer list is never leased), whatever other tests add.
 /// </summary>
@@ -126,15 +126,105 @@ public sealed class WholeListLeaseTests(ClusterFixture fixture) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task APageWrittenThroughOneWebClientIsSeenByTheNextPageReadThroughAnotherThatHeldItsChunk()
+    {
+        var (reader, leases) = WebClient();
+        var writer = WebClient().Http;
+        var (loginId, _) = await writer.AddLoginAndVendorAsync();
+        var first = await ChunkOfItsOwnAsync(writer, loginId, 0, 2, 3);
+        var offset = await OffsetOfAsync(reader, first);
+        var read = new ListRead(0, offset, 2);
+        var page = $"/ch08/vendor/list?limit=2&offset={offset}";
+        await HoldChunkAsync(reader, leases, page);
+        Assert.Equal([first, first + 2], IdsOf(await reader.ListAsync(page)));
+        Assert.NotNull(leases.Of<VendorRecord>().Page(read));
+
+        await writer.AddAsync("vendor", Bodies.Vendor(first + 1, loginId));
+
+        // The write's revocation dropped the held chunk before the write was acknowledged (its lease still holds otherwise).
+        Assert.Null(leases.Of<VendorRecord>().Page(read));
+        Assert.Equal([first, first + 1], IdsOf(await reader.ListAsync(page)));
+    }
+
+    [Fact]
+    public async Task APageAnsweredFromAHeldChunkIsWhatTheIndexAnswersAndKeepsItsTag()
+    {
+        var (reader, leases) = WebClient();
+        var writer = WebClient().Http;
+        var (loginId, _) = await writer.AddLoginAndVendorAsync();
+        var first = await ChunkOfItsOwnAsync(writer, loginId, 0, 1, 2, 5, 9);
+        var offset = await OffsetOfAsync(reader, first);
+        var page = $"/ch08/vendor/list?limit=2&offset={offset}";
+        await HoldChunkAsync(reader, leases, page);
+
+        var index = fixture.Grains.TableIndex<VendorRecord>();
+        // Inside the chunk, to its last row, and running past it (answered from memory only when no chunk with rows follows).
+        foreach (var (skip, limit) in new[] { (0, 1), (0, 2), (1, 3), (2, 3), (4, 1), (3, 2), (3, 5), (4, 100) })
+        {
+            var read = new ListRead(0, offset + skip, limit);
+            var held = leases.Of<VendorRecord>().Page(read);
+            Assert.True(held is not null || skip + limit > 5, $"a page of {limit} from {skip} inside the held chunk was not answered from it");
+            if (held is null)
+            {
+                continue;
+            }
+            var asked = await index.ReadJsonAsync(read);
+            Assert.Equal(asked.Json, held.Json);
+            Assert.Equal((asked.Count, asked.LastId, asked.Done, asked.Version), (held.Count, held.LastId, held.Done, held.Version));
+        }
+
+        // The tag of a held page is the index's: unchanged it is 304, after a write through the other client it is not.
+        using var answered = await reader.GetAsync(page);
+        Assert.NotNull(leases.Of<VendorRecord>().Page(new ListRead(0, offset, 2)));
+        Assert.Equal(HttpStatusCode.NotModified, (await ConditionalAsync(reader, answered.Headers.ETag!, page)).StatusCode);
+        await writer.AddAsync("vendor", Bodies.Vendor(first + 3, loginId));
+        Assert.Equal(HttpStatusCode.OK, (await ConditionalAsync(reader, answered.Headers.ETag!, page)).StatusCode);
+    }
+
+    /// <summary>Vendors at <paramref name="offsets"/> from the first id of a chunk no other test uses; answers that id.</summary>
+    private static async Task<int> ChunkOfItsOwnAsync(HttpClient writer, int loginId, params int[] offsets)
+    {
+        var first = Ids.Chunks(1);
+        foreach (var at in offsets)
+        {
+            await writer.AddAsync("vendor", Bodies.Vendor(first + at, loginId));
+        }
+        return first;
+    }
+
+    private static async Task<int> OffsetOfAsync(HttpClient reader, int id)
+    {
+        var offset = IdsOf(await reader.ListAsync("/ch08/vendor/list")).IndexOf(id);
+        Assert.True(offset > 0, $"vendor {id} is not in the list after the table's first row");
+        return offset;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="page"/> until the web client holds its chunk: the index renders a chunk pages asked for
+    /// twice, and a web client asks for renderings only once its table went a lease without a write.
+    /// </summary>
+    private static async Task HoldChunkAsync(HttpClient reader, LeasedWholeLists leases, string page)
+    {
+        for (var i = 0; i < 300 && leases.Of<VendorRecord>().HeldChunks == 0; i++)
+        {
+            await reader.ListAsync(page);
+            await Task.Delay(50);
+        }
+        Assert.True(leases.Of<VendorRecord>().HeldChunks > 0, "the web client never held the chunk its page lies in");
+    }
+
+    private static List<int> IdsOf(System.Text.Json.Nodes.JsonArray list) => [.. list.Select(vendor => (int)vendor!["id"]!)];
+
     private (HttpClient Http, LeasedWholeLists Leases) WebClient()
     {
         WebApplicationFactory<Program> web = fixture.CreateWebClient(ClusterFixture.UnlimitedAbuse);
         return (web.CreateClient(), web.Services.GetRequiredService<LeasedWholeLists>());
     }
 
-    private static async Task<HttpResponseMessage> ConditionalAsync(HttpClient http, System.Net.Http.Headers.EntityTagHeaderValue tag)
+    private static async Task<HttpResponseMessage> ConditionalAsync(HttpClient http, System.Net.Http.Headers.EntityTagHeaderValue tag, string path = "/ch08/vendor/list")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ch08/vendor/list");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.IfNoneMatch.Add(tag);
         return await http.SendAsync(request);
     }

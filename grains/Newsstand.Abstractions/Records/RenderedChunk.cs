@@ -1,14 +1,19 @@
-using Newsstand.Records;
-
-namespace Newsstand.Tables;
+namespace Newsstand.Records;
 
 /// <summary>
 /// A chunk's rows as its owner rendered them all at once: answers any <see cref="ChunkRead"/> inside the chunk
 /// with the bytes, counts and bounds the owner's <c>ReadJsonAsync</c> answers for the same rows, by copying
-/// one run of the rendering.
+/// one run of the rendering. Kept by a table's index (pages answered in its turn) and by a web client that holds it under
+/// the table's lease (pages answered without a call).
 /// </summary>
-internal sealed class RenderedChunk(ChunkRendering rendering)
+public sealed class RenderedChunk(ChunkRendering rendering)
 {
+    /// <summary>The owner's rendering this answers from.</summary>
+    public ChunkRendering Rendering => rendering;
+
+    /// <summary>How many rows the chunk holds.</summary>
+    public int Rows => rendering.Ids.Length;
+
     /// <summary>What this holds in memory: the rendering and its two numbers per row.</summary>
     public long Bytes { get; } = rendering.Json.Length + (8L * rendering.Ids.Length);
 
