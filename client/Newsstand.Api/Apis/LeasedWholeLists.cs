@@ -25,6 +25,9 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
     private readonly ConcurrentDictionary<string, Holding> _tables = new();
     private IWholeListHolder? _self;
 
+    /// <summary>This web client's observer reference, made once (every lease is granted to it).</summary>
+    private IWholeListHolder Self => _self ??= grains.CreateObjectReference<IWholeListHolder>(this);
+
     public bool Enabled => _asked > TimeSpan.Zero;
 
     /// <summary>One table's leased list; made once per table, so a read finds it without a lookup.</summary>
@@ -35,7 +38,7 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
     {
         var revocations = holding.Revocations;
         var sent = Stopwatch.GetTimestamp();
-        var answer = await index.ReadLeasedAsync(_self ??= grains.CreateObjectReference<IWholeListHolder>(this), _asked);
+        var answer = await index.ReadLeasedAsync(Self, _asked);
         if (answer.Lease > TimeSpan.Zero)
         {
             holding.Keep(answer.List, EndOf(sent, answer.Lease), revocations);
@@ -49,11 +52,10 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
     /// </summary>
     public async Task<ListSlice> ReadPageAsync<TRecord>(ITableIndexGrain<TRecord> index, Holding holding, ListRead read) where TRecord : ITableRecord
     {
-        var self = _self ??= grains.CreateObjectReference<IWholeListHolder>(this);
         if (holding.Renewable is { } seen)
         {
             var (revocations, sent) = (holding.Revocations, Stopwatch.GetTimestamp());
-            var renewed = await index.RenewLeaseAsync(self, seen, _asked);
+            var renewed = await index.RenewLeaseAsync(Self, seen, _asked);
             holding.Renewed(seen, renewed > TimeSpan.Zero ? EndOf(sent, renewed) : null, revocations);
             if (holding.Page(read) is { } answered)
             {
@@ -66,7 +68,7 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
         }
         var before = holding.Revocations;
         var asked = Stopwatch.GetTimestamp();
-        var answer = await index.ReadLeasedPageAsync(self, read, _asked);
+        var answer = await index.ReadLeasedPageAsync(Self, read, _asked);
         if (answer.Lease > TimeSpan.Zero)
         {
             holding.KeepPage(answer, EndOf(asked, answer.Lease), before);
@@ -95,6 +97,9 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
 
         public int Revocations => Volatile.Read(ref _revocations);
 
+        // Chunk renderings are held and their lease holds; read under the lock.
+        private bool PagesLeased => _pages.Count > 0 && Stopwatch.GetTimestamp() < _pagesEndAt;
+
         /// <summary>How many chunk renderings are held for pages (whether or not their lease holds).</summary>
         public int HeldChunks
         {
@@ -112,7 +117,7 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
         {
             lock (_lock)
             {
-                return _pages.Count > 0 && Stopwatch.GetTimestamp() < _pagesEndAt ? _pages.Answer(read) : null;
+                return PagesLeased ? _pages.Answer(read) : null;
             }
         }
 
@@ -123,7 +128,7 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
             {
                 lock (_lock)
                 {
-                    return _pages.Count > 0 && Stopwatch.GetTimestamp() < _pagesEndAt ? _pages.Version : null;
+                    return PagesLeased ? _pages.Version : null;
                 }
             }
         }
@@ -135,7 +140,7 @@ internal sealed class LeasedWholeLists(IGrainFactory grains, IOptions<WholeListL
             {
                 lock (_lock)
                 {
-                    return _pages.Count > 0 && Stopwatch.GetTimestamp() >= _pagesEndAt ? _pages.Version : null;
+                    return _pages.Count > 0 && !PagesLeased ? _pages.Version : null;
                 }
             }
         }
