@@ -340,7 +340,7 @@ def table(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured phase")
-    parser.add_argument("--warmup", type=int, default=5,
+    parser.add_argument("--warmup", type=int, default=20,
                         help="seconds of inserts before the measured phase (ours, the ceiling, the floor); with Orleans the tiered JIT "
                              "still compiles for tens of seconds under load (bench/README.md, The Orleans floor)")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
