@@ -31,7 +31,7 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, T
     }
 
     public async Task<TopicPosition> AppendAsync(int key, string json, string? messageId) =>
-        new(_partition, await _log.AppendAsync(key, json, messageId ?? Guid.NewGuid().ToString("N")));
+        new(_partition, await _log.AppendAsync(key, json, messageId ?? MessageIds.New()));
 
     public async Task<AppendOutcome[]> AppendManyAsync(TopicAppend[] messages)
     {
@@ -40,7 +40,7 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, T
         {
             try
             {
-                appends[i] = _log.AppendAsync(messages[i].Key, messages[i].Json, messages[i].MessageId ?? Guid.NewGuid().ToString("N"));
+                appends[i] = _log.AppendAsync(messages[i].Key, messages[i].Json, messages[i].MessageId ?? MessageIds.New());
             }
             catch (NewsstandException refused)
             {

@@ -27,6 +27,25 @@ public abstract class TopicLogTests(IStorageFixture fixture)
     }
 
     [Fact]
+    public async Task MessagesSentWithoutAnIdGetIdsInTheOrderTheyWereAppended()
+    {
+        var topic = NewTopic();
+        var partition = fixture.Grains.TopicPartition(topic, 1);
+
+        for (var i = 1; i <= 12; i++)
+        {
+            await partition.AppendAsync(i, $"{{\"n\":{i}}}", null);
+        }
+
+        // The log's unique index on message ids takes them at its end (a random id went to a random page of it).
+        await using var db = fixture.OpenDatabase();
+        var ids = await db.Set<TopicMessage>().Where(m => m.Topic == topic).OrderBy(m => m.Seq).Select(m => m.MessageId).ToListAsync();
+        Assert.Equal(12, ids.Distinct().Count());
+        var times = ids.Select(id => id[..12]).ToList(); // a version-7 id's text starts with its millisecond
+        Assert.Equal(times.Order(StringComparer.Ordinal), times);
+    }
+
+    [Fact]
     public async Task TwoWritersOfOnePartitionNeverShareOrSkipASequenceNumber()
     {
         var topic = NewTopic();
