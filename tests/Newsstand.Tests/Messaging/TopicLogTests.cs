@@ -27,6 +27,22 @@ public abstract class TopicLogTests(IStorageFixture fixture)
     }
 
     [Fact]
+    public async Task TheAppendsOfOneCallCommitAsOneUnit()
+    {
+        var topic = NewTopic();
+        var partition = fixture.Grains.TopicPartition(topic, 3);
+
+        var outcomes = await partition.AppendManyAsync([.. Enumerable.Range(1, 6).Select(i => new TopicAppend(i, $"{{\"n\":{i}}}", null))]);
+
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), outcomes.Select(o => o.Sequence));
+        // A unit's messages share the time the log received them; the first alone in a commit of its own got an earlier one.
+        await using var db = fixture.OpenDatabase();
+        var received = await db.Set<TopicMessage>().Where(m => m.Topic == topic).Select(m => m.ReceivedAt).ToListAsync();
+        Assert.Equal(6, received.Count);
+        Assert.Single(received.Distinct());
+    }
+
+    [Fact]
     public async Task MessagesSentWithoutAnIdGetIdsInTheOrderTheyWereAppended()
     {
         var topic = NewTopic();
