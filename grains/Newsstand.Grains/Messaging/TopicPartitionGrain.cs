@@ -31,22 +31,11 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, T
     }
 
     public async Task<TopicPosition> AppendAsync(int key, string json, string? messageId) =>
-        new(_partition, await _log.AppendAsync(key, json, messageId ?? Guid.NewGuid().ToString("N")));
+        new(_partition, await _log.AppendAsync(key, json, messageId ?? MessageIds.New()));
 
     public async Task<AppendOutcome[]> AppendManyAsync(TopicAppend[] messages)
     {
-        var appends = new Task<long>[messages.Length];
-        for (var i = 0; i < messages.Length; i++)
-        {
-            try
-            {
-                appends[i] = _log.AppendAsync(messages[i].Key, messages[i].Json, messages[i].MessageId ?? Guid.NewGuid().ToString("N"));
-            }
-            catch (NewsstandException refused)
-            {
-                appends[i] = Task.FromException<long>(refused);
-            }
-        }
+        var appends = _log.AppendMany([.. messages.Select(m => (m.Key, m.Json, m.MessageId ?? MessageIds.New()))]);
         var outcomes = new AppendOutcome[messages.Length];
         for (var i = 0; i < appends.Length; i++)
         {

@@ -27,6 +27,41 @@ public abstract class TopicLogTests(IStorageFixture fixture)
     }
 
     [Fact]
+    public async Task TheAppendsOfOneCallCommitAsOneUnit()
+    {
+        var topic = NewTopic();
+        var partition = fixture.Grains.TopicPartition(topic, 3);
+
+        var outcomes = await partition.AppendManyAsync([.. Enumerable.Range(1, 6).Select(i => new TopicAppend(i, $"{{\"n\":{i}}}", null))]);
+
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), outcomes.Select(o => o.Sequence));
+        // A unit's messages share the time the log received them; the first alone in a commit of its own got an earlier one.
+        await using var db = fixture.OpenDatabase();
+        var received = await db.Set<TopicMessage>().Where(m => m.Topic == topic).Select(m => m.ReceivedAt).ToListAsync();
+        Assert.Equal(6, received.Count);
+        Assert.Single(received.Distinct());
+    }
+
+    [Fact]
+    public async Task MessagesSentWithoutAnIdGetIdsInTheOrderTheyWereAppended()
+    {
+        var topic = NewTopic();
+        var partition = fixture.Grains.TopicPartition(topic, 1);
+
+        for (var i = 1; i <= 12; i++)
+        {
+            await partition.AppendAsync(i, $"{{\"n\":{i}}}", null);
+        }
+
+        // The log's unique index on message ids takes them at its end (a random id went to a random page of it).
+        await using var db = fixture.OpenDatabase();
+        var ids = await db.Set<TopicMessage>().Where(m => m.Topic == topic).OrderBy(m => m.Seq).Select(m => m.MessageId).ToListAsync();
+        Assert.Equal(12, ids.Distinct().Count());
+        var times = ids.Select(id => id[..12]).ToList(); // a version-7 id's text starts with its millisecond
+        Assert.Equal(times.Order(StringComparer.Ordinal), times);
+    }
+
+    [Fact]
     public async Task TwoWritersOfOnePartitionNeverShareOrSkipASequenceNumber()
     {
         var topic = NewTopic();
