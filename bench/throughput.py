@@ -55,6 +55,51 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+class PostgresServer:
+    """The throwaway PostgreSQL server's processes (found by its port): the postmaster and its children (backends, WAL
+    writer, checkpointer), whose CPU shares the 2 cores with ours."""
+
+    def __init__(self, port):
+        self.postmaster = next(pid for pid in self._pids() if self._is_postmaster(pid, port))
+
+    def children(self):
+        return [pid for pid in self._pids() if self._parent(pid) == self.postmaster]
+
+    def cpu_seconds(self):
+        """The server's CPU so far: the postmaster's own and its exited children's (reaped into its cutime/cstime), plus
+        the live children's. A backend that exits between two readings moves from one sum to the other."""
+        with open(f"/proc/{self.postmaster}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total = sum(int(x) for x in fields[11:15]) / TICKS
+        for pid in self.children():
+            try:
+                total += cpu_seconds(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                pass  # exited meanwhile: its CPU is in the postmaster's cutime from now on
+        return total
+
+    @staticmethod
+    def _pids():
+        return [int(d) for d in os.listdir("/proc") if d.isdigit()]
+
+    @staticmethod
+    def _parent(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return int(f.read().rsplit(")", 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            return None
+
+    @staticmethod
+    def _is_postmaster(pid, port):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        return os.path.basename(argv[0]) == "postgres" and "-p" in argv and argv[argv.index("-p") + 1] == str(port)
+
+
 class Database:
     """Reads the topic's progress straight from the database: messages in the log, consumed, failed, messenger rows."""
 
@@ -72,6 +117,14 @@ class Database:
                 return connection.execute(self.QUERY).fetchone()
         out = subprocess.run(["psql", "-At", "-F", " ", self.postgres, "-c", self.QUERY], check=True, capture_output=True, text=True).stdout
         return tuple(int(x) for x in out.split())
+
+    def commits(self):
+        """Transactions committed in the PostgreSQL database so far (its statistics, flushed about once a second); None on SQLite."""
+        if self.sqlite_file:
+            return None
+        out = subprocess.run(["psql", "-At", self.postgres, "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"],
+                             check=True, capture_output=True, text=True).stdout
+        return int(out)
 
 
 class Allocations:
@@ -116,15 +169,18 @@ def wrk(lua, base, path, seconds, first_id, extra=()):
     return result
 
 
-def measured(pids, seconds, allocations, run):
-    """Runs run() and notes the CPU seconds each process used meanwhile (and bytes allocated, if asked)."""
+def measured(pids, seconds, allocations, run, server=None):
+    """Runs run() and notes the CPU seconds each process (and the PostgreSQL server, if given) used meanwhile (and bytes
+    allocated, if asked)."""
     counters = Allocations(pids, seconds) if allocations else None
     if counters:
         time.sleep(1.5)  # dotnet-counters attaches before the load starts
     before = [cpu_seconds(p) for p in pids]
+    server_before = server.cpu_seconds() if server else None
     started = time.time()
     result = run()
     result["cpu"] = [cpu_seconds(p) - b for p, b in zip(pids, before)]
+    result["server_cpu"] = server.cpu_seconds() - server_before if server else None
     result["elapsed"] = time.time() - started
     result["allocated"] = counters.bytes() if counters else [None] * len(pids)
     return result
@@ -152,6 +208,7 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             base, pids = bench.start_ours(services, data_dir, silo_env, client_env, ports=ports["separate"], build=build, root=root)
         postgres = silo_env.get("Database__Postgres")
         db = Database(postgres=postgres and to_url(postgres)) if postgres else Database(sqlite_file=os.path.join(data_dir, "newsstand.db"))
+        server = PostgresServer(connection_part(postgres, "Port")) if postgres else None
         for path, body in (("login", {"id": 1, "username": "throughput-owner", "password": "throughput-bench-password", "user_type": 1}),
                            ("vendor", {"id": 1, "rep_firstname": "Rep", "rep_lastname": "Vendor", "rep_id": "R1",
                                        "rep_date_employed": "2022-01-01", "account_name": "Acct1", "account_number": "0001",
@@ -164,12 +221,20 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         wait_consumed(db, db.progress()[0])
         print(f"{label}: warmed up", flush=True)
 
-        inserts = measured(pids, seconds, allocations, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000))
+        commits_before = db.commits()
+        inserts = measured(pids, seconds, allocations, lambda: wrk(ADD_LUA, base, "/ch08/vendor/add", seconds, 300_000_000), server)
         inserts["rate"] = inserts["ok"] / inserts["seconds"]
+        commits = ""
+        if commits_before is not None:
+            time.sleep(2)  # a busy backend reports its statistics at most once a second
+            commits = f", {inserts['ok'] / max(1, db.commits() - commits_before):.1f} inserts per commit"
         print(f"{label}: inserts {inserts['rate']:,.0f}/s, p99 {bench.fmt(inserts['p99'], 2)} ms, "
-              f"CPU/op silo {per_op(inserts, 0)} client {per_op(inserts, 1)} us", flush=True)
+              f"CPU/op silo {per_op(inserts, 0)} client {per_op(inserts, 1)} server {per_op_server(inserts)} us{commits}", flush=True)
         if profile_dir:
-            profile(f"ours {label} {form}", list(zip(("silo", "client"), pids)), base, seconds, profile_dir)
+            processes = list(zip(("silo", "client"), pids))
+            if server:
+                processes.append(("postgres", ",".join(str(p) for p in [server.postmaster, *server.children()])))
+            profile(f"ours {label} {form}", processes, base, seconds, profile_dir)
         time.sleep(2)
 
         logged_before, consumed_before, failed_before, messengers_before = db.progress()
@@ -187,7 +252,7 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             sends.update(done_at=done_at, final=final)
             return sends
 
-        sends = measured(pids, seconds, allocations, burst)
+        sends = measured(pids, seconds, allocations, burst, server)
         logged, consumed, failed, messengers = sends["final"]
         sends["logged"] = logged - logged_before
         sends["rate"] = sends["ok"] / sends["seconds"]
@@ -200,7 +265,8 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
         sends["exactly_once"] = sends["applied"] == sends["logged"] and sends["failed"] == 0 and consumed == logged
         print(f"{label}: sends {sends['rate']:,.0f}/s ({sends['ok']:,} acknowledged, {sends['logged']:,} in the log), lag at the end "
               f"{sends['lag_at_end']:,} ({sends['lag_seconds']:.2f} s of sends), all consumed {sends['all_consumed_after']:.2f} s after "
-              f"the first send ({sends['consume_rate']:,.0f}/s), CPU/op silo {per_op(sends, 0)} client {per_op(sends, 1)} us, "
+              f"the first send ({sends['consume_rate']:,.0f}/s), CPU/op silo {per_op(sends, 0)} client {per_op(sends, 1)} "
+              f"server {per_op_server(sends)} us, "
               f"applied {sends['applied']:,}, failed {sends['failed']}", flush=True)
         return {"label": label, "form": form, "inserts": inserts, "sends": sends}
     finally:
@@ -271,6 +337,7 @@ def profile(label, processes, base, seconds, out):
     """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts, kept in out as NAME.perf."""
     os.makedirs(out, exist_ok=True)
     files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label.lower())}-{name}.perf") for name, _ in processes]
+    # A pid may be a comma-separated list (perf -p takes one): the PostgreSQL server's processes in one file.
     tracers = [subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", f, "--", "sleep", str(seconds)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for (_, pid), f in zip(processes, files)]
     result = wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
@@ -284,6 +351,10 @@ def to_url(connection):
     return f"postgresql://{parts['Username']}@{parts['Host']}:{parts['Port']}/{parts['Database']}"
 
 
+def connection_part(connection, key):
+    return dict(p.split("=", 1) for p in connection.split(";") if p)[key]
+
+
 def fresh_database(connection, name):
     """A new empty database on the server of connection; its connection string."""
     subprocess.run(["psql", "-q", to_url(connection), "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
@@ -294,6 +365,11 @@ def per_op(result, process):
     if process >= len(result["cpu"]):
         return "-"  # the co-hosted form has no web client process
     return f"{1e6 * result['cpu'][process] / max(1, result['ok']):,.0f}"
+
+
+def per_op_server(result):
+    """CPU µs per operation of the PostgreSQL server (all its processes); "-" on SQLite."""
+    return "-" if result.get("server_cpu") is None else f"{1e6 * result['server_cpu'] / max(1, result['ok']):,.0f}"
 
 
 def per_op_bytes(result, process):
@@ -318,18 +394,18 @@ def bare_table(bare, results):
 
 
 def table(results):
-    lines = ["| database | form | inserts/s | insert p50 / p99 ms | CPU µs/insert silo / client | KiB alloc/insert silo / client | "
-             "acknowledged sends/s | send p50 / p99 ms | sends ÷ inserts | CPU µs/send silo / client (consumption included) | "
+    lines = ["| database | form | inserts/s | insert p50 / p99 ms | CPU µs/insert silo / client / PostgreSQL server | KiB alloc/insert silo / client | "
+             "acknowledged sends/s | send p50 / p99 ms | sends ÷ inserts | CPU µs/send silo / client / PostgreSQL server (consumption included) | "
              "KiB alloc/send silo / client | lag at burst end | all consumed after | consumed/s (first send → last consumed) | "
              "consumed ÷ inserts | exactly once | not 200 (inserts / sends) |",
              "|" + "---|" * 17]
     for r in results:
         i, s = r["inserts"], r["sends"]
         lines.append("| " + " | ".join([
-            r["label"], r["form"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)}",
+            r["label"], r["form"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)} / {per_op_server(i)}",
             f"{per_op_bytes(i, 0)} / {per_op_bytes(i, 1)}",
             f"{s['rate']:,.0f}", f"{bench.fmt(s['p50'], 2)} / {bench.fmt(s['p99'], 2)}", f"{s['rate'] / i['rate']:.2f}",
-            f"{per_op(s, 0)} / {per_op(s, 1)}", f"{per_op_bytes(s, 0)} / {per_op_bytes(s, 1)}",
+            f"{per_op(s, 0)} / {per_op(s, 1)} / {per_op_server(s)}", f"{per_op_bytes(s, 0)} / {per_op_bytes(s, 1)}",
             f"{s['lag_at_end']:,} ({s['lag_seconds']:.2f} s of sends)", f"{s['all_consumed_after']:.2f} s",
             f"{s['consume_rate']:,.0f}", f"{s['consume_rate'] / i['rate']:.2f}",
             f"{'yes' if s['exactly_once'] else 'NO'} ({s['applied']:,} applied of {s['logged']:,} logged, {s['failed']} failed)",
@@ -345,6 +421,8 @@ def main():
                              "still compiles for tens of seconds under load (bench/README.md, The Orleans floor)")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL server")
     parser.add_argument("--postgres-port", type=int, default=55492)
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="run ours on PostgreSQL only (implies --postgres): A/B runs of a change to PostgreSQL's statements")
     parser.add_argument("--cohosted", action="store_true",
                         help="also run the co-hosted form (one silo serving the API, Silo__ServeApi=true) on each database")
     parser.add_argument("--port-base", type=int, default=None,
@@ -384,7 +462,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix="nsms-bare-") as data_dir:
             bare.append(run_bare(label, parts, args.seconds, data_dir, args.profile, args.warmup))
     results = []
-    for form in ([] if args.no_ours else forms):
+    args.postgres = args.postgres or args.postgres_only
+    for form in ([] if args.no_ours or args.postgres_only else forms):
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
             results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root,
                                args.warmup, args.profile))
@@ -397,7 +476,8 @@ def main():
                 database = connection if n == 0 else fresh_database(connection, f"throughput_{n}")
                 with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
                     results.append(run("PostgreSQL", form, {**silo_env, "Database__Postgres": database}, client_env, args.seconds, ports,
-                                       False, args.allocations, data_dir, args.build_root, args.warmup))
+                                       build, args.allocations, data_dir, args.build_root, args.warmup, args.profile))
+                build = False
         finally:
             stop()
     out = "\n".join([f"Machine: {bench.machine()}", f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
