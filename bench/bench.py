@@ -19,8 +19,11 @@ Only loopback addresses are used; every load generator runs for a bounded time.
 """
 import argparse
 import concurrent.futures
+import csv
 import datetime
+import io
 import json
+import math
 import os
 import platform
 import re
@@ -147,11 +150,27 @@ def hey_light(base, seconds):
     return parse_hey(text)
 
 
-def loaded(base, heavy_seconds, connections, first_id, light_delay=3):
+def hey_light_samples(base, seconds):
+    """The paced light load of hey_light, answered with every request's latency (ms) instead of hey's summary:
+    samples of several windows can then be pooled into one percentile."""
+    text = subprocess.run(["hey", "-z", f"{seconds}s", "-c", "4", "-q", "25", "-o", "csv", f"{base}/ch08/vendor/list"],
+                          check=True, capture_output=True, text=True, timeout=seconds + 30).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {"ms": [float(r["response-time"]) * 1000.0 for r in rows if r["status-code"] == "200"],
+            "failed": sum(1 for r in rows if r["status-code"] != "200"), "seconds": seconds}
+
+
+def percentile(samples, q):
+    """The q-th percentile (0-100) of samples, nearest rank."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(q / 100.0 * len(ordered)) - 1)] if ordered else None
+
+
+def loaded(base, heavy_seconds, connections, first_id, light_delay=3, light=None):
     """Heavy load for heavy_seconds; light offered at 100 req/s inside it, after the heavy side has ramped up."""
     heavy = start_heavy(base, heavy_seconds, connections, first_id)
     time.sleep(light_delay)
-    light = hey_light(base, heavy_seconds - light_delay - 2)
+    light = (light or hey_light)(base, heavy_seconds - light_delay - 2)
     out, _ = heavy.communicate(timeout=heavy_seconds + 90)
     # Requests still queued when wrk stops finish now, not inside the next measurement.
     time.sleep(SETTLE_SECONDS)

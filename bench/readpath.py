@@ -11,8 +11,9 @@ light   GET /ch08/vendor/list, wrk 16 connections, --light-seconds, --rounds rou
         median req/s, p99 and CPU per request of each process (from /proc, user + system); ratios to bare.
         "+page" rows: the same answer asked as ?limit=1000, which goes to the grain directly instead of through
         the whole-list coalescer (WholeListReads): the A/B of that change, in the same processes and run.
-mixed   for our two forms: the light request paced at 100 req/s alone (hey, 4 x 25/s) for --paced-seconds, then
-        the same paced load while 16 connections hash passwords (POST /ch08/login/add); light p99 of both and
+mixed   for our two forms (and any -b/-before form): the light request paced at 100 req/s alone (hey, 4 x 25/s)
+        for --paced-seconds, then the same paced load while 16 connections hash passwords (POST /ch08/login/add);
+        --mixed-rounds such pairs per form, forms alternating; light p99 of each side over all its requests, and
         their ratio (target: mixed <= 1.5x paced).
 Targets (issue 19): cohosted >= 0.75 of bare, separate >= 0.5 of bare, mixed light p99 <= 1.5x paced.
 """
@@ -59,11 +60,20 @@ def light_round(base, query, pids, seconds):
     return r
 
 
-def mixed(base, paced_seconds, heavy_seconds, first_id):
-    paced = bench.hey_light(base, paced_seconds)
+def mixed_round(base, paced_seconds, heavy_seconds, first_id):
+    """One window of the paced light load alone, then one inside the heavy load: every light latency of both."""
+    paced = bench.hey_light_samples(base, paced_seconds)
     time.sleep(2)
-    loaded_light, heavy = bench.loaded(base, heavy_seconds, 16, first_id)
+    loaded_light, heavy = bench.loaded(base, heavy_seconds, 16, first_id, light=bench.hey_light_samples)
     return paced, loaded_light, heavy
+
+
+def pooled(windows):
+    """The light windows of one side of one form as one sample: p99 over all their requests."""
+    samples = [ms for w in windows for ms in w["ms"]]
+    seconds = sum(w["seconds"] for w in windows)
+    return {"p99": bench.percentile(samples, 99), "n": len(samples), "rps": len(samples) / seconds,
+            "failed": sum(w["failed"] for w in windows)}
 
 
 def main():
@@ -72,6 +82,10 @@ def main():
     parser.add_argument("--light-seconds", type=int, default=7)
     parser.add_argument("--paced-seconds", type=int, default=15)
     parser.add_argument("--mixed-seconds", type=int, default=22, help="heavy load; the paced light runs inside it")
+    parser.add_argument("--mixed-rounds", type=int, default=3,
+                        help="alone/with-hashing window pairs per form, forms alternating; each side's p99 is over all its windows' requests")
+    parser.add_argument("--mixed-targets", default="",
+                        help="comma-separated forms for the mixed scenario (default: cohosted, separate and every -b/-before form)")
     parser.add_argument("--no-original", action="store_true")
     parser.add_argument("--no-mixed", action="store_true")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="both forms' silo (A/B)")
@@ -80,6 +94,8 @@ def main():
                         help="also run a second co-hosted silo (cohosted-b) with this environment: an A/B in the same run")
     parser.add_argument("--separate-b-env", action="append", default=[], metavar="KEY=VALUE",
                         help="also run a second silo + web client (separate-b), both with this environment: an A/B in the same run")
+    parser.add_argument("--separate-b-client-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="like --separate-b-env, for separate-b's web client alone")
     parser.add_argument("--no-build", action="store_true", help="run our Release build as it is (bench/BareKestrel is still built)")
     parser.add_argument("--before-root", metavar="DIR",
                         help="also run both forms from the Release build under DIR (separate-before, cohosted-before): an A/B of a code change in the same run")
@@ -108,11 +124,12 @@ def main():
                 b_env = {**silo_env, **client_env, **dict(e.split("=", 1) for e in args.cohosted_b_env)}
                 base, pids = bench.start_cohosted(services, b_dir, b_env, ports=PORTS["cohosted-b"], name="cohosted-b")
                 targets.append(("cohosted-b", base, {"silo": pids[0]}))
-            if args.separate_b_env:
+            if args.separate_b_env or args.separate_b_client_env:
                 b_dir = os.path.join(work, "separate-b")
                 os.makedirs(b_dir)
                 b_env = dict(e.split("=", 1) for e in args.separate_b_env)
-                base, pids = bench.start_ours(services, b_dir, {**silo_env, **b_env}, {**client_env, **b_env},
+                b_client_env = dict(e.split("=", 1) for e in args.separate_b_client_env)
+                base, pids = bench.start_ours(services, b_dir, {**silo_env, **b_env}, {**client_env, **b_env, **b_client_env},
                                               ports=PORTS["separate-b"], build=False)
                 targets.append(("separate-b", base, {"silo": pids[0], "client": pids[1]}))
             if args.before_root:
@@ -153,13 +170,28 @@ def main():
                     cpu = ", ".join(f"{p} {us:.0f} µs" for p, us in r["cpu_us"].items())
                     print(f"round {round_ + 1} {name}: {r['rps']:,.0f} req/s p99 {bench.fmt(r['p99'], 2)} ms; CPU/request {cpu}", flush=True)
 
+            # The two sides of the ratio are taken in alternating windows, so a drift of the machine's speed (1.5-2x
+            # between minutes here) falls on both; one window of each measured the machine's minute as much as the load.
             mixed_results = {}
             if not args.no_mixed:
-                for i, (name, base, _) in enumerate(t for t in targets if t[0] in ("cohosted", "separate")):
-                    paced, loaded_light, heavy = mixed(base, args.paced_seconds, args.mixed_seconds, (i + 1) * 300_000_000)
-                    mixed_results[name] = (paced, loaded_light, heavy)
-                    print(f"mixed {name}: paced alone p99 {bench.fmt(paced['p99'], 2)} ms, with hashing p99 "
-                          f"{bench.fmt(loaded_light['p99'], 2)} ms, {bench.fmt(heavy['hashes_per_s'], 2)} hashes/s", flush=True)
+                wanted = args.mixed_targets.split(",") if args.mixed_targets else None
+                forms = [(name, base) for name, base, _ in targets
+                         if (name in wanted if wanted else name != "bare" and name != "original")]
+                windows = {name: ([], [], []) for name, _ in forms}
+                for round_ in range(args.mixed_rounds):
+                    for i, (name, base) in enumerate(forms):
+                        first_id = (i + 1) * 300_000_000 + round_ * 10_000_000
+                        paced, loaded_light, heavy = mixed_round(base, args.paced_seconds, args.mixed_seconds, first_id)
+                        for side, window in zip(windows[name], (paced, loaded_light, heavy)):
+                            side.append(window)
+                        print(f"mixed round {round_ + 1} {name}: paced alone p99 {bench.fmt(bench.percentile(paced['ms'], 99), 2)} ms "
+                              f"({len(paced['ms'])} requests), with hashing p99 {bench.fmt(bench.percentile(loaded_light['ms'], 99), 2)} ms "
+                              f"({len(loaded_light['ms'])}), {bench.fmt(heavy['hashes_per_s'], 2)} hashes/s", flush=True)
+                for name, (paced, loaded_light, heavy) in windows.items():
+                    ok = sum(h["ok"] for h in heavy)
+                    mixed_results[name] = (pooled(paced), pooled(loaded_light),
+                                           {"hashes_per_s": ok / sum(h["seconds"] for h in heavy),
+                                            "rejected": sum(h["rejected"] for h in heavy)})
     finally:
         services.stop()
 
@@ -175,12 +207,15 @@ def main():
         lines.append(f"| {name} | {rps:,.0f} ({each}) | {rps / bare_rps:.2f} "
                      f"| {bench.fmt(bench.med([r['p99'] for r in rs]), 2)} | {cpu} |")
     if mixed_results:
-        lines += ["", "| form | light p99 paced alone ms | light p99 while hashing ms | ratio | light req/s while hashing | hashes/s | 503s |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += ["", f"Mixed: {args.mixed_rounds} rounds per form (paced alone {args.paced_seconds} s, then with hashing, "
+                  "forms alternating); p99 over the requests of all rounds (requests counted)", "",
+                  "| form | light p99 paced alone ms (requests) | light p99 while hashing ms (requests) | ratio "
+                  "| light req/s while hashing | hashes/s | 503s | light failures |", "|---|---|---|---|---|---|---|---|"]
         for name, (paced, loaded_light, heavy) in mixed_results.items():
             ratio = loaded_light["p99"] / paced["p99"] if paced["p99"] else float("nan")
-            lines.append(f"| {name} | {bench.fmt(paced['p99'], 2)} | {bench.fmt(loaded_light['p99'], 2)} | {ratio:.2f} "
-                         f"| {bench.fmt(loaded_light['rps'], 1)} | {bench.fmt(heavy['hashes_per_s'], 2)} | {heavy['rejected']} |")
+            lines.append(f"| {name} | {bench.fmt(paced['p99'], 2)} ({paced['n']:,}) | {bench.fmt(loaded_light['p99'], 2)} "
+                         f"({loaded_light['n']:,}) | {ratio:.2f} | {bench.fmt(loaded_light['rps'], 1)} "
+                         f"| {bench.fmt(heavy['hashes_per_s'], 2)} | {heavy['rejected']} | {paced['failed'] + loaded_light['failed']} |")
     bench.save_report("readpath", "\n".join(lines))
 
 
