@@ -196,7 +196,7 @@ def wait_consumed(db, appended, deadline_s=180):
     raise SystemExit(f"consumers did not catch up within {deadline_s} s: {db.progress()}")
 
 
-def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root, warmup=5, profile_dir=None):
+def run(label, form, silo_env, client_env, seconds, ports, build, allocations, data_dir, root, warmup=5, profile_dir=None, sends=True):
     services = bench.Services()
     if profile_dir:
         silo_env, client_env = {**silo_env, **PERF_MAP}, {**client_env, **PERF_MAP}
@@ -217,8 +217,9 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             assert status == 200, answer
         # Warm-up: both paths once, and the consumers caught up, before anything is measured.
         wrk(ADD_LUA, base, "/ch08/vendor/add", warmup, 100_000_000)
-        wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", 5, 1_000_000, ("10000000",))
-        wait_consumed(db, db.progress()[0])
+        if sends:
+            wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", 5, 1_000_000, ("10000000",))
+            wait_consumed(db, db.progress()[0])
         print(f"{label}: warmed up", flush=True)
 
         commits_before = db.commits()
@@ -235,6 +236,8 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             if server:
                 processes.append(("postgres", ",".join(str(p) for p in [server.postmaster, *server.children()])))
             profile(f"ours {label} {form}", processes, base, seconds, profile_dir)
+        if not sends:
+            return {"label": label, "form": form, "inserts": inserts, "sends": None}
         time.sleep(2)
 
         logged_before, consumed_before, failed_before, messengers_before = db.progress()
@@ -401,6 +404,11 @@ def table(results):
              "|" + "---|" * 17]
     for r in results:
         i, s = r["inserts"], r["sends"]
+        if s is None:
+            lines.append("| " + " | ".join([r["label"], r["form"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}",
+                                             f"{per_op(i, 0)} / {per_op(i, 1)} / {per_op_server(i)}", f"{per_op_bytes(i, 0)} / {per_op_bytes(i, 1)}"]
+                                            + ["–"] * 10 + [f"{i['other']} / –"]) + " |")
+            continue
         lines.append("| " + " | ".join([
             r["label"], r["form"], f"{i['rate']:,.0f}", f"{bench.fmt(i['p50'], 2)} / {bench.fmt(i['p99'], 2)}", f"{per_op(i, 0)} / {per_op(i, 1)} / {per_op_server(i)}",
             f"{per_op_bytes(i, 0)} / {per_op_bytes(i, 1)}",
@@ -441,6 +449,7 @@ def main():
                         help="after each insert phase (ours SQLite, the ceiling, the floor), perf samples of its processes under the same "
                              "load, kept in DIR (bench/perf_split.py splits them); the processes start with perf maps on")
     parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
+    parser.add_argument("--inserts-only", action="store_true", help="leave out the sends (their warm-up and phase): a shorter run for insert A/Bs")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
     parser.add_argument("--client-env", action="append", default=[], metavar="KEY=VALUE", help="extra web client environment (repeatable)")
     args = parser.parse_args()
@@ -466,7 +475,7 @@ def main():
     for form in ([] if args.no_ours or args.postgres_only else forms):
         with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
             results.append(run("SQLite", form, silo_env, client_env, args.seconds, ports, build, args.allocations, data_dir, args.build_root,
-                               args.warmup, args.profile))
+                               args.warmup, args.profile, sends=not args.inserts_only))
         build = False
     if args.postgres and not args.no_ours:
         connection, stop = scale.start_postgres(args.postgres_port)
@@ -476,7 +485,8 @@ def main():
                 database = connection if n == 0 else fresh_database(connection, f"throughput_{n}")
                 with tempfile.TemporaryDirectory(prefix="nsms-throughput-") as data_dir:
                     results.append(run("PostgreSQL", form, {**silo_env, "Database__Postgres": database}, client_env, args.seconds, ports,
-                                       build, args.allocations, data_dir, args.build_root, args.warmup, args.profile))
+                                       build, args.allocations, data_dir, args.build_root, args.warmup, args.profile,
+                                       sends=not args.inserts_only))
                 build = False
         finally:
             stop()
@@ -486,7 +496,7 @@ def main():
         out += "\n\n" + bare_table(bare, results)
     for form in forms:
         pair = [r for r in results if r["form"] == form]
-        if len(pair) == 2:
+        if len(pair) == 2 and not args.inserts_only:
             sqlite, postgres = pair
             out += (f"\n\nPostgreSQL ÷ SQLite ({form}): inserts "
                     f"{postgres['inserts']['rate'] / sqlite['inserts']['rate']:.2f}, sends {postgres['sends']['rate'] / sqlite['sends']['rate']:.2f}, "
