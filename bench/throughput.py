@@ -49,9 +49,14 @@ CEILING_PORT = 18070
 BARE = os.path.join(bench.ROOT, "bench", "BareKestrel")
 
 
-def cpu_seconds(pid):
+def stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name (field 3, the state, first)."""
     with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid):
+    fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
@@ -68,9 +73,7 @@ class PostgresServer:
     def cpu_seconds(self):
         """The server's CPU so far: the postmaster's own and its exited children's (reaped into its cutime/cstime), plus
         the live children's. A backend that exits between two readings moves from one sum to the other."""
-        with open(f"/proc/{self.postmaster}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        total = sum(int(x) for x in fields[11:15]) / TICKS
+        total = sum(int(x) for x in stat_fields(self.postmaster)[11:15]) / TICKS
         for pid in self.children():
             try:
                 total += cpu_seconds(pid)
@@ -85,8 +88,7 @@ class PostgresServer:
     @staticmethod
     def _parent(pid):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                return int(f.read().rsplit(")", 1)[1].split()[1])
+            return int(stat_fields(pid)[1])
         except (FileNotFoundError, ProcessLookupError):
             return None
 
