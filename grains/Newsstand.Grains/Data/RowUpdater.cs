@@ -13,7 +13,8 @@ namespace Newsstand.Data;
 /// cost more than their statements). Names and value conversions come from the EF model, as for
 /// <see cref="RowInserter"/>. A row the statement did not change (its stored tokens moved on, or it is gone) fails
 /// the commit with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, and the writer redoes the batch
-/// write by write, where that unit alone fails as stale.
+/// write by write, where that unit alone fails as stale. SQLite runs each statement on its own
+/// (<see cref="UpdateAsync"/>); PostgreSQL's join the commit's one batch (<see cref="AddTo"/>), checked before the commit.
 /// </summary>
 internal sealed class RowUpdater(IModel model, bool positional)
 {
@@ -28,22 +29,14 @@ internal sealed class RowUpdater(IModel model, bool positional)
     {
         foreach (var row in rows)
         {
-            var table = _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
+            var table = TableOf(row);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = table.Sql;
             var n = 0;
-            foreach (var column in table.Set)
+            foreach (var (column, value) in table.Values(row))
             {
-                column.Bind(command, Name(n++), row.Row);
-            }
-            foreach (var column in table.Keys)
-            {
-                column.Bind(command, Name(n++), row.Row);
-            }
-            foreach (var column in table.Tokens)
-            {
-                column.Bind(command, Name(n++), row.Expected ?? row.Row);
+                column.Bind(command, Name(n++), value);
             }
             if (await command.ExecuteNonQueryAsync() != 1)
             {
@@ -51,6 +44,44 @@ internal sealed class RowUpdater(IModel model, bool positional)
             }
         }
     }
+
+    /// <summary>
+    /// Adds the replacement of each row to <paramref name="batch"/> (PostgreSQL), in order; <paramref name="factory"/> is a
+    /// command of the batch's provider that makes the parameters. Once the batch ran, and before its transaction commits,
+    /// <see cref="EnsureApplied"/> checks that each changed its row.
+    /// </summary>
+    public IReadOnlyList<(DbBatchCommand Command, string Table)> AddTo(DbBatch batch, DbCommand factory, IEnumerable<WriteRow> rows)
+    {
+        var added = new List<(DbBatchCommand, string)>();
+        foreach (var row in rows)
+        {
+            var table = TableOf(row);
+            var command = batch.CreateBatchCommand();
+            command.CommandText = table.Sql;
+            foreach (var (column, value) in table.Values(row))
+            {
+                command.Parameters.Add(column.Parameter(factory, "", value));
+            }
+            batch.BatchCommands.Add(command);
+            added.Add((command, table.Name));
+        }
+        return added;
+    }
+
+    /// <summary>Fails with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, if a replacement of the batch did
+    /// not change exactly its one row.</summary>
+    public static void EnsureApplied(IReadOnlyList<(DbBatchCommand Command, string Table)> replacements)
+    {
+        foreach (var (command, table) in replacements)
+        {
+            if (command.RecordsAffected != 1)
+            {
+                throw new DbUpdateConcurrencyException($"A {table} row was changed or removed since it was read.");
+            }
+        }
+    }
+
+    private Table TableOf(WriteRow row) => _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
 
     private string Name(int n) => positional ? "" : $"@p{n}";
 
@@ -80,5 +111,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
         public ModelColumn[] Tokens { get; }
 
         public string Sql { get; }
+
+        /// <summary>The statement's parameters in order: each column with the row whose value it takes (the tokens: the expected row's).</summary>
+        public IEnumerable<(ModelColumn Column, object Row)> Values(WriteRow row) =>
+            Set.Concat(Keys).Select(c => (c, row.Row)).Concat(Tokens.Select(c => (c, row.Expected ?? row.Row)));
     }
 }
