@@ -15,7 +15,8 @@ namespace Newsstand.Data;
 /// together. Plain inserts go in as multi-row statements (<see cref="RowInserter"/>), conditional replacements as plain
 /// <c>UPDATE</c>s (<see cref="RowUpdater"/>), anything else through EF Core, on one context whose connection stays
 /// open from commit to commit with its insert statements prepared (both closed after any failure). On PostgreSQL the
-/// plain statements of a commit go in one batch: a commit of inserts alone is one round trip, any other two.
+/// plain statements of a commit go in one batch: a commit of plain rows alone is one round trip, one with rows
+/// of EF Core's two.
 /// A batch that breaks a constraint is redone write by write (<see cref="WriteByWrite"/>), each write in its own
 /// savepoint, so only the bad writes fail. A write's task completes only after its transaction committed, so a 2xx
 /// built on it means the rows are durable. A failure while committing is an unknown outcome, never redone: its
@@ -126,15 +127,15 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             var rows = batch.SelectMany(w => w.Rows).ToArray();
             object[] plainInserts = [.. rows.Where(r => r.IsPlainInsert).Select(r => r.Row)];
             var tracked = rows.Where(r => !r.IsPlainInsert && !IsPlainUpdate(r)).ToArray();
-            if (connection is NpgsqlConnection postgres && plainInserts.Length > 0 && plainInserts.Length == rows.Length)
+            if (connection is NpgsqlConnection postgres && tracked.Length == 0)
             {
                 // PostgreSQL runs the statements of one batch (up to its one Sync) as one implicit transaction and commits
-                // it before it answers: inserts alone commit in one round trip (BEGIN with the inserts, then COMMIT, took
-                // two). Once the batch is sent, a failure may come after the commit, unless the server refused the batch.
-                await using var statements = postgres.CreateBatch();
-                _inserter.AddTo(statements, PostgresParameters, plainInserts);
+                // it before it answers: a commit of plain rows is one round trip (BEGIN with the statements, then COMMIT,
+                // took two). A conditional row checks its own count on the server, so a stale one rolls the batch back
+                // before it commits. Once the batch is sent, a failure may come after the commit, unless the server refused it.
+                await using var statements = BatchOf(postgres, null, plainInserts, rows.Where(IsPlainUpdate));
                 committing = true;
-                await statements.ExecuteNonQueryAsync();
+                await statements.ExecuteAsync();
             }
             else
             {
@@ -157,7 +158,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         catch (Exception error) when ((committing && !StorageErrors.IsRefusal(error)) || StorageErrors.IsOutage(error))
         {
             await CloseContextAsync();
-            Fail(batch, error, committing);
+            // The server's refusal of a batch or a COMMIT rolled it back: nothing of it was stored.
+            Fail(batch, error, committing && !StorageErrors.IsRefusal(error));
         }
         catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None || error is InvalidOperationException)
         {
@@ -174,27 +176,40 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// The plain inserts and conditional replacements of a commit in <paramref name="transaction"/>: on PostgreSQL all in one
-    /// batch (one round trip, each replacement's count checked after it), on SQLite through its prepared statements.
+    /// The plain inserts and conditional replacements of a commit in <paramref name="transaction"/>: on PostgreSQL in one
+    /// batch (<see cref="BatchOf"/>), on SQLite through its prepared statements.
     /// </summary>
     private async Task WritePlainAsync(DbConnection connection, DbTransaction transaction, object[] inserts, IEnumerable<WriteRow> updates,
         PreparedInserts? statements)
     {
         if (connection is NpgsqlConnection postgres)
         {
-            await using var batch = postgres.CreateBatch();
-            batch.Transaction = (NpgsqlTransaction)transaction;
-            _inserter.AddTo(batch, PostgresParameters, inserts);
-            var replacements = _updater.AddTo(batch, PostgresParameters, updates);
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync();
-            }
-            RowUpdater.EnsureApplied(replacements);
+            await using var batch = BatchOf(postgres, (NpgsqlTransaction)transaction, inserts, updates);
+            await batch.ExecuteAsync();
             return;
         }
         await _inserter.InsertAsync(inserts, statements!, transaction);
         await _updater.UpdateAsync(connection, transaction, updates);
+    }
+
+    /// <summary>
+    /// The plain inserts and conditional replacements of a commit as one PostgreSQL batch, one round trip: in
+    /// <paramref name="transaction"/>, or without one in the batch's implicit transaction, committed when the server answers.
+    /// </summary>
+    private PostgresBatch BatchOf(NpgsqlConnection connection, NpgsqlTransaction? transaction, object[] inserts, IEnumerable<WriteRow> updates)
+    {
+        var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        try
+        {
+            _inserter.AddTo(batch, PostgresParameters, inserts);
+            return new PostgresBatch(batch, _updater.AddTo(batch, PostgresParameters, updates));
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes <paramref name="rows"/> through EF Core's change tracker in <paramref name="transaction"/>, then forgets them.</summary>
@@ -320,6 +335,30 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "A group commit failed unexpectedly; its {Rows} writes failed and the writer goes on.")]
     private partial void LogCommitFailed(Exception error, int rows);
+
+    /// <summary>A commit's statements for PostgreSQL, <paramref name="Replacements"/> of them conditional (<see cref="RowUpdater"/>).</summary>
+    private sealed record PostgresBatch(NpgsqlBatch Batch, int Replacements) : IAsyncDisposable
+    {
+        /// <summary>Runs the statements; a replacement that found its row changed fails with <see cref="DbUpdateConcurrencyException"/>,
+        /// as SaveChanges would (the server rolled the transaction back).</summary>
+        public async Task ExecuteAsync()
+        {
+            if (Batch.BatchCommands.Count == 0)
+            {
+                return;
+            }
+            try
+            {
+                await Batch.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException error) when (Replacements > 0 && RowUpdater.StaleRowOf(error) is { } stale)
+            {
+                throw stale;
+            }
+        }
+
+        public ValueTask DisposeAsync() => Batch.DisposeAsync();
+    }
 
     private sealed class PendingWrite(WriteRow[] rows)
     {

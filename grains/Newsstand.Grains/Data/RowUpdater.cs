@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 
 namespace Newsstand.Data;
 
@@ -13,8 +14,10 @@ namespace Newsstand.Data;
 /// cost more than their statements). Names and value conversions come from the EF model, as for
 /// <see cref="RowInserter"/>. A row the statement did not change (its stored tokens moved on, or it is gone) fails
 /// the commit with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, and the writer redoes the batch
-/// write by write, where that unit alone fails as stale. SQLite runs each statement on its own
-/// (<see cref="UpdateAsync"/>); PostgreSQL's join the commit's one batch (<see cref="AddTo"/>), checked before the commit.
+/// write by write, where that unit alone fails as stale. SQLite runs each statement on its own and checks its count
+/// (<see cref="UpdateAsync"/>). PostgreSQL's join the commit's one batch (<see cref="AddTo"/>) and check themselves on the
+/// server: a statement that changed no row fails there, so the server rolls back the batch's transaction before it could
+/// commit, and the commit needs no round trip of its own to check the counts first.
 /// </summary>
 internal sealed class RowUpdater(IModel model, bool positional)
 {
@@ -46,40 +49,36 @@ internal sealed class RowUpdater(IModel model, bool positional)
     }
 
     /// <summary>
-    /// Adds the replacement of each row to <paramref name="batch"/> (PostgreSQL), in order; <paramref name="factory"/> is a
-    /// command of the batch's provider that makes the parameters. Once the batch ran, and before its transaction commits,
-    /// <see cref="EnsureApplied"/> checks that each changed its row.
+    /// Adds the replacement of each row to <paramref name="batch"/> (PostgreSQL), in order, and returns how many;
+    /// <paramref name="factory"/> is a command of the batch's provider that makes the parameters. A replacement that changes
+    /// no row fails the batch on the server (<see cref="StaleRowOf"/>).
     /// </summary>
-    public IReadOnlyList<(DbBatchCommand Command, string Table)> AddTo(DbBatch batch, DbCommand factory, IEnumerable<WriteRow> rows)
+    public int AddTo(DbBatch batch, DbCommand factory, IEnumerable<WriteRow> rows)
     {
-        var added = new List<(DbBatchCommand, string)>();
+        var added = 0;
         foreach (var row in rows)
         {
-            var table = TableOf(row);
             var command = batch.CreateBatchCommand();
-            command.CommandText = table.Sql;
-            foreach (var (column, value) in table.Values(row))
+            command.CommandText = TableOf(row).Sql;
+            foreach (var (column, value) in TableOf(row).Values(row))
             {
                 command.Parameters.Add(column.Parameter(factory, "", value));
             }
             batch.BatchCommands.Add(command);
-            added.Add((command, table.Name));
+            added++;
         }
         return added;
     }
 
-    /// <summary>Fails with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, if a replacement of the batch did
-    /// not change exactly its one row.</summary>
-    public static void EnsureApplied(IReadOnlyList<(DbBatchCommand Command, string Table)> replacements)
-    {
-        foreach (var (command, table) in replacements)
-        {
-            if (command.RecordsAffected != 1)
-            {
-                throw new DbUpdateConcurrencyException($"A {table} row was changed or removed since it was read.");
-            }
-        }
-    }
+    /// <summary>
+    /// The <see cref="DbUpdateConcurrencyException"/> SaveChanges would have thrown, when <paramref name="error"/> is a
+    /// replacement's guard finding no row changed (its division by zero; the batch's other statements, plain inserts,
+    /// divide nothing); else null. Npgsql does not say which command of a batch failed.
+    /// </summary>
+    public static DbUpdateConcurrencyException? StaleRowOf(PostgresException error) =>
+        error.SqlState == PostgresErrorCodes.DivisionByZero
+            ? new DbUpdateConcurrencyException("A row to replace was changed or removed since it was read.", error)
+            : null;
 
     private Table TableOf(WriteRow row) => _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
 
@@ -99,7 +98,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
             var sql = new StringBuilder("UPDATE \"").Append(Name).Append("\" SET ");
             sql.AppendJoin(", ", Set.Select(c => $"\"{c.Name}\" = {Next()}"));
             sql.Append(" WHERE ").AppendJoin(" AND ", Keys.Concat(Tokens).Select(c => $"\"{c.Name}\" = {Next()}"));
-            Sql = sql.ToString();
+            // PostgreSQL's statement checks its own count: 1 / 0 when the UPDATE changed no row fails the statement, and
+            // with it the transaction, on the server (the key is the table's primary key, so the count is 0 or 1).
+            Sql = positional ? $"WITH changed AS ({sql} RETURNING 1) SELECT 1 / count(*) FROM changed" : sql.ToString();
         }
 
         public string Name { get; }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -24,7 +23,7 @@ internal sealed class CommitCutter : IAsyncDisposable
     private readonly int _port;
     private readonly Task _accepting;
     private int _armed;
-    private int _answers;
+    private int _roundTrips;
     private byte[]? _marker;
 
     private CommitCutter(string host, int port)
@@ -39,8 +38,12 @@ internal sealed class CommitCutter : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>The server's answers relayed so far (its ReadyForQuery messages): one per round trip of a client.</summary>
-    public int Answers => Volatile.Read(ref _answers);
+    /// <summary>
+    /// The round trips of the clients so far: each time a client sends after the server answered all it had sent (a
+    /// ReadyForQuery). The server's answers alone would overcount: a client may send several queries before it waits (Npgsql
+    /// puts a transaction's BEGIN, a query of its own with its own ReadyForQuery, in front of the next command).
+    /// </summary>
+    public int RoundTrips => Volatile.Read(ref _roundTrips);
 
     /// <summary>Completes once an armed cut has happened.</summary>
     public TaskCompletionSource Cut { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,8 +84,8 @@ internal sealed class CommitCutter : IAsyncDisposable
             try
             {
                 await server.ConnectAsync(_host, _port, _stop.Token);
-                var marked = new StrongBox<bool>();
-                await Task.WhenAny(ToServerAsync(client.GetStream(), server.GetStream(), marked), ToClientAsync(server.GetStream(), client.GetStream(), marked));
+                var connection = new Connection();
+                await Task.WhenAny(ToServerAsync(client.GetStream(), server.GetStream(), connection), ToClientAsync(server.GetStream(), client.GetStream(), connection));
             }
             catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
@@ -91,7 +94,7 @@ internal sealed class CommitCutter : IAsyncDisposable
         }
     }
 
-    private async Task ToServerAsync(NetworkStream from, NetworkStream to, StrongBox<bool> marked)
+    private async Task ToServerAsync(NetworkStream from, NetworkStream to, Connection connection)
     {
         var buffer = new byte[64 * 1024];
         int read;
@@ -100,14 +103,19 @@ internal sealed class CommitCutter : IAsyncDisposable
             // Marked before the bytes leave, so that the server's answer to them is already watched for.
             if (Volatile.Read(ref _marker) is { } marker && buffer.AsSpan(0, read).IndexOf(marker) >= 0)
             {
-                Volatile.Write(ref marked.Value, true);
+                connection.Marked = true;
+            }
+            if (connection.Answered)
+            {
+                connection.Answered = false;
+                Interlocked.Increment(ref _roundTrips);
             }
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 
     /// <summary>Relays the server's messages (a type byte, then a length that counts itself) until an armed cut drops one.</summary>
-    private async Task ToClientAsync(NetworkStream from, NetworkStream to, StrongBox<bool> marked)
+    private async Task ToClientAsync(NetworkStream from, NetworkStream to, Connection connection)
     {
         var pending = new List<byte>();
         var buffer = new byte[64 * 1024];
@@ -146,19 +154,29 @@ internal sealed class CommitCutter : IAsyncDisposable
                 {
                     var committed = wrote && body[0] == (byte)'I';
                     wrote = false;
-                    if (committed && (Volatile.Read(ref _marker) is null || Volatile.Read(ref marked.Value)) && Interlocked.Exchange(ref _armed, 0) == 1)
+                    if (committed && (Volatile.Read(ref _marker) is null || connection.Marked) && Interlocked.Exchange(ref _armed, 0) == 1)
                     {
                         // The server committed; the client never hears of it.
                         await to.WriteAsync(pending.GetRange(0, relay).ToArray(), _stop.Token);
                         Cut.TrySetResult();
                         return;
                     }
-                    Interlocked.Increment(ref _answers);
+                    connection.Answered = true;
                 }
                 relay += 1 + length;
             }
             await to.WriteAsync(pending.GetRange(0, relay).ToArray(), _stop.Token);
             pending.RemoveRange(0, relay);
         }
+    }
+
+    /// <summary>What the relay knows of one client connection.</summary>
+    private sealed class Connection
+    {
+        /// <summary>The client has sent the armed marker.</summary>
+        public volatile bool Marked;
+
+        /// <summary>The server has answered all the client sent (its last message relayed was a ReadyForQuery).</summary>
+        public volatile bool Answered;
     }
 }
