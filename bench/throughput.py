@@ -16,7 +16,7 @@ to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an A
 With --floor then the Orleans floor: the same app with an Orleans silo, each insert through a grain call to a chunk
 owner whose turn hands it to the same group commit (co-hosted coalesced, co-hosted one call per request, and
 separate: silo + Orleans client): what any design that takes each insert through a grain costs on these cores.
---profile DIR samples the processes with perf after each insert phase; --no-ours leaves ours out.
+--profile DIR samples the processes with perf after each insert and send phase; --no-ours leaves ours out.
 
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
@@ -473,8 +473,9 @@ def main():
                         help="also run the Orleans floor after the ceiling: bench/BareKestrel taking the same inserts through a grain call "
                              "each (co-hosted coalesced, co-hosted one call per request, separate coalesced; ports BASE+71..77)")
     parser.add_argument("--profile", metavar="DIR",
-                        help="after each insert phase (ours SQLite, the ceiling, the floor), perf samples of its processes under the same "
-                             "load, kept in DIR (bench/perf_split.py splits them); the processes start with perf maps on")
+                        help="after each insert phase (ours, the ceiling, the floor) and each send phase (ours), perf samples of its processes "
+                             "(and of the PostgreSQL server, with its commits and rows per commit) under the same load, kept in DIR "
+                             "(bench/perf_split.py splits them); the processes start with perf maps on")
     parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
     parser.add_argument("--inserts-only", action="store_true", help="leave out the sends (their warm-up and phase): a shorter run for insert A/Bs")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
