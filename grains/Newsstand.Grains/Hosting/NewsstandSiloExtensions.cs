@@ -54,7 +54,6 @@ public static class NewsstandSiloExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BootstrapAdmin>();
         services.AddSingleton<TopicMetrics>();
         services.AddSingleton<TopicLogStore>();
-        services.AddSingleton<TopicAppendRounds>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TopicConsumerKeeper>();
         services.AddHostedService<IdempotencyPurger>();
         return silo;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
 using Orleans.Concurrency;
@@ -10,7 +11,7 @@ namespace Newsstand.Messaging;
 /// and, after each commit, wakes the partition's consumer.
 /// </summary>
 [Reentrant] // An append only queues its message synchronously; the log commits one unit at a time.
-internal sealed class TopicPartitionGrain(TopicLogStore store, TopicAppendRounds rounds, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics)
+internal sealed class TopicPartitionGrain(TopicLogStore store, NewsstandDb db, TimeProvider time, IOptions<TopicOptions> options, TopicMetrics metrics)
     : Grain, ITopicPartitionGrain
 {
     private TopicPartitionLog _log = null!;
@@ -24,7 +25,7 @@ internal sealed class TopicPartitionGrain(TopicLogStore store, TopicAppendRounds
         _partition = (int)this.GetPrimaryKeyLong(out var topic);
         _topic = topic!;
         var settings = options.Value;
-        _log = new TopicPartitionLog(store, rounds, _topic, _partition,
+        _log = new TopicPartitionLog(store, db, _topic, _partition,
             new TopicPartitionLog.Limits(settings.AppendBatchSize, settings.AppendQueueLength, settings.AppendMaxWait), time, Committed);
         return Task.CompletedTask;
     }

@@ -8,8 +8,7 @@ namespace Newsstand.Messaging;
 /// The append side of one partition's log. Appends queue in memory (at most <see cref="Limits.QueueLength"/>; beyond
 /// that an append is refused at once); one commit at a time takes every waiting append (up to a bound) as one write
 /// unit with the next consecutive sequence numbers, so numbers become visible in order and a failed commit leaves no
-/// gap. The unit joins the silo's group commit (in a round with the other partitions' units, <see cref="TopicAppendRounds"/>):
-/// a multi-row insert beside every other write of that moment.
+/// gap. The unit joins the silo's group commit: a multi-row insert beside every other write of that moment.
 /// <para>
 /// Each message carries an id, unique in the topic. An append whose id is already in the log is answered with the
 /// stored message's position and not stored again, so a client's retry after an unknown outcome takes effect once.
@@ -20,7 +19,7 @@ namespace Newsstand.Messaging;
 /// lands afterwards. Not thread-safe: used from one grain activation (one turn at a time).
 /// </para>
 /// </summary>
-internal sealed class TopicPartitionLog(TopicLogStore store, TopicAppendRounds rounds, string topic, int partition, TopicPartitionLog.Limits limits,
+internal sealed class TopicPartitionLog(TopicLogStore store, NewsstandDb db, string topic, int partition, TopicPartitionLog.Limits limits,
     TimeProvider time, Action<TopicMessage[]>? committed = null)
 {
     /// <summary>Tries of one unit when other writers keep taking its numbers.</summary>
@@ -132,7 +131,7 @@ internal sealed class TopicPartitionLog(TopicLogStore store, TopicAppendRounds r
                     messages[i] = new TopicMessage(topic, partition, last + 1 + i, unit[i].Key, unit[i].Json, received, unit[i].MessageId);
                     rows[i] = new WriteRow(messages[i], EntityState.Added);
                 }
-                await rounds.WriteUnitAsync(rows);
+                await db.WriteUnitAsync(rows);
                 _last = last + unit.Count;
                 for (var i = 0; i < unit.Count; i++)
                 {

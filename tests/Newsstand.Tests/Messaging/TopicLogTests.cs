@@ -153,35 +153,13 @@ public abstract class TopicLogTests(IStorageFixture fixture)
         Assert.Equal([1], await db.Set<TopicMessage>().Where(m => m.Topic == topic).Select(m => m.Key).ToListAsync());
     }
 
-    [Fact]
-    public async Task AUnitOfARoundFailsAlone()
-    {
-        var topic = NewTopic();
-        var rounds = new TopicAppendRounds(fixture.Database);
-
-        // The first unit starts a round; the two after it wait for it and go together, one of them taking the first's key.
-        var first = rounds.WriteUnitAsync(Unit(topic, 0, 1));
-        var other = rounds.WriteUnitAsync(Unit(topic, 1, 1));
-        var taken = rounds.WriteUnitAsync(Unit(topic, 0, 1));
-
-        await first;
-        await other;
-        await Assert.ThrowsAsync<RecordConflictException>(() => taken);
-        await using var db = fixture.OpenDatabase();
-        Assert.Equal([0, 1], await db.Set<TopicMessage>().Where(m => m.Topic == topic).OrderBy(m => m.Partition).Select(m => m.Partition).ToListAsync());
-    }
-
-    /// <summary>A unit of one message at (partition, sequence) of the topic's log.</summary>
-    private protected static WriteRow[] Unit(string topic, int partition, long sequence) =>
-        [new WriteRow(new TopicMessage(topic, partition, sequence, 1, "{}", DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), EntityState.Added)];
-
-    protected static string NewTopic() => "test-" + Guid.NewGuid().ToString("N")[..12];
+    private static string NewTopic() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>A partition log driven one task at a time, like a grain activation's turns.</summary>
     private sealed class ActivationLike(NewsstandDb db, string topic, TopicPartitionLog.Limits? limits = null, TimeProvider? time = null)
     {
         private readonly TaskScheduler _turns = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
-        private readonly TopicPartitionLog _log = new(new TopicLogStore(db), new TopicAppendRounds(db), topic, 0,
+        private readonly TopicPartitionLog _log = new(new TopicLogStore(db), db, topic, 0,
             limits ?? new TopicPartitionLog.Limits(7, 1000, TimeSpan.FromSeconds(10)), time ?? TimeProvider.System);
 
         public Task<long> AppendAsync(int key, string json, string? messageId = null) =>
@@ -198,26 +176,4 @@ public abstract class TopicLogTests(IStorageFixture fixture)
 public sealed class SqliteTopicLogTests(ClusterFixture fixture) : TopicLogTests(fixture);
 
 [Collection(PostgresClusterDefinition.Name)]
-public sealed class PostgresTopicLogTests(PostgresFixture fixture) : TopicLogTests(fixture)
-{
-    private readonly IStorageFixture _storage = fixture;
-
-    [Fact]
-    public async Task UnitsReadyWhileARoundCommitsGoTogetherInTheNextCommit()
-    {
-        var topic = NewTopic();
-        var rounds = new TopicAppendRounds(_storage.Database);
-
-        // Units of three partitions become ready while the first partition's unit is being committed.
-        Task[] written = [rounds.WriteUnitAsync(Unit(topic, 0, 1)), .. Enumerable.Range(1, 3).Select(p => rounds.WriteUnitAsync(Unit(topic, p, 1)))];
-        await Task.WhenAll(written);
-
-        // PostgreSQL stamps each row with the transaction that inserted it: the three waited for the first's commit, then
-        // went into the group commit at once (queued one by one from their turns, the first of them started a commit alone).
-        await using var db = _storage.OpenDatabase();
-        var transactions = await db.Database.SqlQuery<string>($"SELECT xmin::text AS \"Value\" FROM topic_message WHERE topic = {topic} ORDER BY partition").ToListAsync();
-        Assert.Equal(4, transactions.Count);
-        Assert.Single(transactions.Skip(1).Distinct());
-        Assert.NotEqual(transactions[0], transactions[1]);
-    }
-}
+public sealed class PostgresTopicLogTests(PostgresFixture fixture) : TopicLogTests(fixture);
