@@ -217,7 +217,7 @@ class Services:
 PORTS = {"client": 18000, "silo_web": 18100, "silo": 12111, "gateway": 31000}
 
 
-def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True, root=ROOT):
+def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True, root=ROOT, name=""):
     """Starts our silo and web client from the Release build under root (another checkout's build for A/B runs)."""
     ports = {**PORTS, **(ports or {})}
     if build:
@@ -225,11 +225,11 @@ def start_ours(services, data_dir, silo_env, client_env, ports=None, build=True,
                         "-clp:ErrorsOnly"], check=True)
     out = lambda project: os.path.join(root, project, "bin", "Release", "net10.0")
     silo_web, client_web = f"http://127.0.0.1:{ports['silo_web']}", f"http://127.0.0.1:{ports['client']}"
-    silo = services.start("silo", ["./Newsstand.Silo"], out("silo/Newsstand.Silo"), {
+    silo = services.start(f"{name}silo", ["./Newsstand.Silo"], out("silo/Newsstand.Silo"), {
         "Urls": silo_web, "Orleans__SiloPort": str(ports["silo"]), "Orleans__GatewayPort": str(ports["gateway"]),
         "Database__DataDirectory": data_dir, **silo_env})
     wait_ready(f"{silo_web}/health/ready", 120, silo)
-    client = services.start("client", ["./Newsstand.Client"], out("client/Newsstand.Client"), {
+    client = services.start(f"{name}client", ["./Newsstand.Client"], out("client/Newsstand.Client"), {
         "Urls": client_web, "Orleans__GatewayPorts__0": str(ports["gateway"]), **BENCH_CLIENT_ENV, **client_env})
     wait_ready(f"{client_web}/health/ready", 60, client)
     return client_web, [silo.pid, client.pid]
@@ -320,6 +320,9 @@ def main():
     parser.add_argument("--port-base", type=int, default=None,
                         help="our hosts on BASE (web client), BASE+10 (silo web), BASE+20 (silo), BASE+30 (gateway)")
     parser.add_argument("--build-root", default=ROOT, help="run the Release build of another checkout (no build)")
+    parser.add_argument("--compare-build", action="append", default=[], metavar="NAME=DIR",
+                        help="also start the Release build of the checkout DIR (built already) as target NAME, on ports "
+                             "BASE+40..BASE+70 (the next one +40) (e.g. the build from before a change: both measured in the same run)")
     args = parser.parse_args()
 
     services = Services()
@@ -336,6 +339,16 @@ def main():
             if not args.no_ours and not args.no_bearer:
                 web, pids, tokens[BEARER] = start_bearer_client(services, targets[0][1], ports=ports)
                 targets.append((BEARER, web, pids))
+            for i, spec in enumerate(args.compare_build):
+                # Started like our own (same process group, so the same scheduler autogroup as wrk), fresh database.
+                name, root = spec.split("=", 1)
+                base_port = (args.port_base or PORTS["client"]) + 40 * (i + 1)
+                compare_ports = {"client": base_port, "silo_web": base_port + 10, "silo": base_port + 20, "gateway": base_port + 30}
+                compare_dir = os.path.join(data_dir, name)
+                os.makedirs(compare_dir)
+                targets.append((name, *start_ours(services, compare_dir, dict(e.split("=", 1) for e in args.silo_env),
+                                                   dict(e.split("=", 1) for e in args.client_env), ports=compare_ports,
+                                                   build=False, root=os.path.abspath(root), name=f"{name}-")))
             if not args.no_seed:
                 targets.append(("fastapi", *start_seed(services)))
             for spec in args.target:
@@ -395,11 +408,17 @@ def main():
         ]) + " |")
     compared = [name for name, _, _ in targets if name not in tokens]
     if len(compared) >= 2 and not args.no_mixed:
-        a, b = compared[0], compared[1]
-        ra, rb = results[a], results[b]
-        ratio = lambda key, sub, f=med: f([x[sub] for x in ra[key]]) / f([x[sub] for x in rb[key]])
-        lines += ["", f"{a} vs {b}: light throughput x{ratio('light', 'rps'):.1f}; mixed light p99 "
-                      f"{ratio('mixed_light', 'p99'):.3f} of {b}'s; mixed heavy {100 * ratio('mixed_heavy', 'hashes_per_s'):.0f}% of {b}'s"]
+        lines.append("")
+        a = compared[0]
+
+        def ratio(b, key, sub):
+            mine, theirs = med([x[sub] for x in results[a][key]]), med([x[sub] for x in results[b][key]])
+            return None if mine is None or not theirs else mine / theirs
+        for b in compared[1:]:
+            heavy = ratio(b, "mixed_heavy", "hashes_per_s")
+            lines.append(f"{a} vs {b}: light throughput x{fmt(ratio(b, 'light', 'rps'), 1)}; light p99 "
+                         f"{fmt(ratio(b, 'light', 'p99'), 3)} of {b}'s; mixed light p99 {fmt(ratio(b, 'mixed_light', 'p99'), 3)} "
+                         f"of {b}'s; mixed heavy {fmt(None if heavy is None else 100 * heavy, 0)}% of {b}'s")
     if overload:
         lines += ["", "| overload (64 heavy connections) | light req/s | light p50 ms | light p99 ms | light failed | heavy ok/s "
                       "| 503s | 503s with Retry-After | other errors | RSS before MB | RSS after MB |",

@@ -16,7 +16,7 @@ to SQLite in groups (WAL, synchronous=FULL), no Orleans: what 2 cores allow an A
 With --floor then the Orleans floor: the same app with an Orleans silo, each insert through a grain call to a chunk
 owner whose turn hands it to the same group commit (co-hosted coalesced, co-hosted one call per request, and
 separate: silo + Orleans client): what any design that takes each insert through a grain costs on these cores.
---profile DIR samples the processes with perf after each insert phase; --no-ours leaves ours out.
+--profile DIR samples the processes with perf after each insert and send phase; --no-ours leaves ours out.
 
 Reported per phase: rate, p50/p99, answers other than 200, CPU microseconds per operation of the silo and
 the web client (utime + stime from /proc over the phase) and, with --allocations, bytes allocated per
@@ -127,6 +127,14 @@ class Database:
         out = subprocess.run(["psql", "-At", self.postgres, "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"],
                              check=True, capture_output=True, text=True).stdout
         return int(out)
+
+    def write_statistics(self):
+        """PostgreSQL's counts so far: commits, and per table the rows inserted, updated and fetched by index (for profiles)."""
+        query = ("SELECT 'commits', xact_commit FROM pg_stat_database WHERE datname = current_database() UNION ALL "
+                 "SELECT relname || ' ' || k, v FROM pg_stat_user_tables, LATERAL (VALUES ('inserted', n_tup_ins), "
+                 "('updated', n_tup_upd), ('index scans', idx_scan), ('seq scans', seq_scan)) AS c(k, v)")
+        out = subprocess.run(["psql", "-At", "-F", "\t", self.postgres, "-c", query], check=True, capture_output=True, text=True).stdout
+        return {k: int(v or 0) for k, v in (line.split("\t") for line in out.splitlines() if line)}
 
 
 class Allocations:
@@ -258,6 +266,13 @@ def run(label, form, silo_env, client_env, seconds, ports, build, allocations, d
             return sends
 
         sends = measured(pids, seconds, allocations, burst, server)
+        if profile_dir:
+            processes = list(zip(("silo", "client"), pids))
+            if server:
+                processes.append(("postgres", ",".join(str(p) for p in [server.postmaster, *server.children()])))
+            profile(f"ours {label} {form} sends", processes, base, seconds, profile_dir,
+                    lambda s: wrk(SEND_LUA, base, "/ch08/messenger/kafka/send", s, 60_000_000, ("10000000",)), db if server else None)
+            wait_consumed(db, db.progress()[0])
         logged, consumed, failed, messengers = sends["final"]
         sends["logged"] = logged - logged_before
         sends["rate"] = sends["ok"] / sends["seconds"]
@@ -338,17 +353,27 @@ def run_bare(label, parts, seconds, data_dir, profile_dir=None, warmup=5):
 PERF_MAP = {"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"}
 
 
-def profile(label, processes, base, seconds, out):
-    """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts, kept in out as NAME.perf."""
+def profile(label, processes, base, seconds, out, load=None, db=None):
+    """perf samples (999 Hz, on-CPU, call graphs) of each process under the inserts (or under load(seconds), e.g. sends),
+    kept in out as NAME.perf; on PostgreSQL with db, also the writes per commit of the traced seconds."""
     os.makedirs(out, exist_ok=True)
     files = [os.path.join(out, f"{re.sub(r'[^a-z]+', '-', label.lower())}-{name}.perf") for name, _ in processes]
+    stats_before = db.write_statistics() if db else None
     # A pid may be a comma-separated list (perf -p takes one): the PostgreSQL server's processes in one file.
     tracers = [subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", f, "--", "sleep", str(seconds)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for (_, pid), f in zip(processes, files)]
-    result = wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
+    result = load(seconds + 2) if load else wrk(ADD_LUA, base, "/ch08/vendor/add", seconds + 2, 500_000_000)
     for tracer in tracers:
         tracer.wait(120)
-    print(f"{label}: {result['ok'] / result['seconds']:,.0f} inserts/s while traced; samples in " + ", ".join(files), flush=True)
+    print(f"{label}: {result['ok'] / result['seconds']:,.0f} requests/s while traced ({result['ok']:,}); samples in " + ", ".join(files), flush=True)
+    if stats_before:
+        time.sleep(2)  # a busy backend reports its statistics at most once a second
+        after = db.write_statistics()
+        commits = max(1, after["commits"] - stats_before["commits"])
+        per = {k: (after[k] - stats_before.get(k, 0)) for k in after if k != "commits"}
+        print(f"{label}: {commits:,} commits, per commit: " + ", ".join(f"{k} {v / commits:.2f}" for k, v in sorted(per.items()) if v) +
+              f"; per request: " + ", ".join(f"{k} {v / max(1, result['ok']):.3f}" for k, v in sorted(per.items()) if v) +
+              f", commits {commits / max(1, result['ok']):.3f}", flush=True)
 
 
 def to_url(connection):
@@ -448,8 +473,9 @@ def main():
                         help="also run the Orleans floor after the ceiling: bench/BareKestrel taking the same inserts through a grain call "
                              "each (co-hosted coalesced, co-hosted one call per request, separate coalesced; ports BASE+71..77)")
     parser.add_argument("--profile", metavar="DIR",
-                        help="after each insert phase (ours SQLite, the ceiling, the floor), perf samples of its processes under the same "
-                             "load, kept in DIR (bench/perf_split.py splits them); the processes start with perf maps on")
+                        help="after each insert phase (ours, the ceiling, the floor) and each send phase (ours), perf samples of its processes "
+                             "(and of the PostgreSQL server, with its commits and rows per commit) under the same load, kept in DIR "
+                             "(bench/perf_split.py splits them); the processes start with perf maps on")
     parser.add_argument("--no-ours", action="store_true", help="run only the ceiling and/or the floor, not our service")
     parser.add_argument("--inserts-only", action="store_true", help="leave out the sends (their warm-up and phase): a shorter run for insert A/Bs")
     parser.add_argument("--silo-env", action="append", default=[], metavar="KEY=VALUE", help="extra silo environment (repeatable)")
