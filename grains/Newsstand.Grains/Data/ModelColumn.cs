@@ -23,5 +23,12 @@ internal sealed record ModelColumn(string Name, IClrPropertyGetter Getter, Relat
 
     /// <summary>Adds <paramref name="row"/>'s value of this column to <paramref name="command"/> as the parameter <paramref name="name"/> ("" when positional).</summary>
     public void Bind(DbCommand command, string name, object row) =>
-        command.Parameters.Add(Mapping.CreateParameter(command, name, Getter.GetClrValue(row), Nullable));
+        command.Parameters.Add(Parameter(command, name, row));
+
+    /// <summary>
+    /// <paramref name="row"/>'s value of this column as a parameter named <paramref name="name"/> ("" when positional), made by
+    /// <paramref name="factory"/> (a command of the connection's provider; the parameter may go to a batch command).
+    /// </summary>
+    public DbParameter Parameter(DbCommand factory, string name, object row) =>
+        Mapping.CreateParameter(factory, name, Getter.GetClrValue(row), Nullable);
 }

@@ -7,8 +7,8 @@ namespace Newsstand.Data;
 /// commit: the database prepares a statement once (parsing a multi-row <c>INSERT</c> and compiling its foreign-key
 /// checks was ~4% of the silo's CPU per insert when every commit prepared its statements again); each execution binds
 /// the batch's values to it. Belongs to one connection and is disposed before it (the writer closes both after any
-/// failure): a statement never outlives its connection. <see cref="CommandInserts"/> binds through ADO.NET parameters
-/// (PostgreSQL), <see cref="SqliteStatementInserts"/> by position on SQLite's own statements.
+/// failure): a statement never outlives its connection. SQLite's (<see cref="SqliteStatementInserts"/>) are bound by
+/// position on its own statements; PostgreSQL's inserts go into each commit's one batch instead (<see cref="RowInserter.AddTo"/>).
 /// </summary>
 internal abstract class PreparedInserts : IDisposable
 {

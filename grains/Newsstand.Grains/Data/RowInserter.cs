@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Data.Common;
 using System.Text;
@@ -11,8 +12,9 @@ namespace Newsstand.Data;
 /// Plain inserts of a group commit as multi-row <c>INSERT</c> statements, one per table and up to a bound of
 /// parameters each, without EF Core's change tracker (which cost more CPU per row than everything else of the
 /// commit). Columns, names and value conversions come from the EF model, so a row is stored exactly as SaveChanges
-/// would store it. The statements stay prepared on the writer's connection (<see cref="PreparedInserts"/>): a statement
-/// is parsed once per table and row count, not per commit; SQLite's are bound by position on its own statement handles.
+/// would store it. SQLite's statements stay prepared on the writer's connection (<see cref="PreparedInserts"/>): a
+/// statement is parsed once per table and row count, not per commit, and bound by position on its own statement handles.
+/// PostgreSQL's go into the commit's one batch (<see cref="AddTo"/>), which Npgsql prepares by their text.
 /// Tables are written principals first, so a row may refer to a row of the same batch. A constraint a row breaks fails the statement, and the writer
 /// redoes the batch write by write.
 /// </summary>
@@ -27,6 +29,7 @@ internal sealed class RowInserter
     private const int SqliteParametersPerStatement = 128;
 
     private readonly FrozenDictionary<Type, Table> _tables;
+    private readonly ConcurrentDictionary<(Type Table, int Rows), string> _postgresStatements = new();
     private readonly int _maxParameters;
     private readonly bool _postgres;
 
@@ -45,23 +48,52 @@ internal sealed class RowInserter
     /// </summary>
     public async Task InsertAsync(IReadOnlyList<object> rows, PreparedInserts statements, DbTransaction? transaction)
     {
+        foreach (var (type, table, chunk) in Statements(rows))
+        {
+            await statements.InsertAsync(type, table.Columns, chunk, transaction);
+        }
+    }
+
+    /// <summary>
+    /// Adds the inserts of <paramref name="rows"/> (entities of the model) to <paramref name="batch"/> (PostgreSQL), bound by
+    /// position through each column's type mapping; <paramref name="factory"/> is a command of the batch's provider that
+    /// makes the parameters.
+    /// </summary>
+    public void AddTo(DbBatch batch, DbCommand factory, IReadOnlyList<object> rows)
+    {
+        foreach (var (type, table, chunk) in Statements(rows))
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = _postgresStatements.GetOrAdd((type, chunk.Length), key => Statement(table, key.Rows));
+            foreach (var row in chunk)
+            {
+                foreach (var column in table.Columns)
+                {
+                    command.Parameters.Add(column.Parameter(factory, "", row));
+                }
+            }
+            batch.BatchCommands.Add(command);
+        }
+    }
+
+    /// <summary>SQLite's insert statements for <paramref name="connection"/> (open), prepared as they are first used; dispose
+    /// before the connection. PostgreSQL's go into each commit's batch instead (<see cref="AddTo"/>).</summary>
+    public PreparedInserts Prepare(SqliteConnection connection) =>
+        _postgres ? throw new InvalidOperationException("The inserter was made for PostgreSQL.") : new SqliteStatementInserts(connection, (type, rows) => Statement(TableOf(type), rows));
+
+    /// <summary>The statements <paramref name="rows"/> take: by table, principals first, each up to the bound of parameters.</summary>
+    private IEnumerable<(Type Type, Table Table, object[] Rows)> Statements(IReadOnlyList<object> rows)
+    {
         foreach (var group in rows.GroupBy(r => r.GetType()).OrderBy(g => TableOf(g.Key).Order))
         {
             var table = TableOf(group.Key);
             var perStatement = Math.Max(1, _maxParameters / table.Columns.Length);
             foreach (var chunk in group.Chunk(perStatement))
             {
-                await statements.InsertAsync(group.Key, table.Columns, chunk, transaction);
+                yield return (group.Key, table, chunk);
             }
         }
     }
-
-    /// <summary>Insert statements for <paramref name="connection"/> (open), prepared as they are first used; dispose before the connection.</summary>
-    public PreparedInserts Prepare(DbConnection connection) => connection switch
-    {
-        SqliteConnection sqlite when !_postgres => new SqliteStatementInserts(sqlite, (type, rows) => Statement(TableOf(type), rows)),
-        _ => new CommandInserts(connection, (type, rows) => Statement(TableOf(type), rows)),
-    };
 
     private Table TableOf(Type type) =>
         _tables.TryGetValue(type, out var table) ? table : throw new InvalidOperationException($"{type.Name} is not a row type of the data model.");

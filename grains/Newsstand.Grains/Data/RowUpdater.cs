@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 
 namespace Newsstand.Data;
 
@@ -13,7 +14,10 @@ namespace Newsstand.Data;
 /// cost more than their statements). Names and value conversions come from the EF model, as for
 /// <see cref="RowInserter"/>. A row the statement did not change (its stored tokens moved on, or it is gone) fails
 /// the commit with <see cref="DbUpdateConcurrencyException"/>, as SaveChanges would, and the writer redoes the batch
-/// write by write, where that unit alone fails as stale.
+/// write by write, where that unit alone fails as stale. SQLite runs each statement on its own and checks its count
+/// (<see cref="UpdateAsync"/>). PostgreSQL's join the commit's one batch (<see cref="AddTo"/>) and check themselves on the
+/// server: a statement that changed no row fails there, so the server rolls back the batch's transaction before it could
+/// commit, and the commit needs no round trip of its own to check the counts first.
 /// </summary>
 internal sealed class RowUpdater(IModel model, bool positional)
 {
@@ -28,22 +32,14 @@ internal sealed class RowUpdater(IModel model, bool positional)
     {
         foreach (var row in rows)
         {
-            var table = _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
+            var table = TableOf(row);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = table.Sql;
             var n = 0;
-            foreach (var column in table.Set)
+            foreach (var (column, value) in table.Values(row))
             {
-                column.Bind(command, Name(n++), row.Row);
-            }
-            foreach (var column in table.Keys)
-            {
-                column.Bind(command, Name(n++), row.Row);
-            }
-            foreach (var column in table.Tokens)
-            {
-                column.Bind(command, Name(n++), row.Expected ?? row.Row);
+                column.Bind(command, Name(n++), value);
             }
             if (await command.ExecuteNonQueryAsync() != 1)
             {
@@ -51,6 +47,40 @@ internal sealed class RowUpdater(IModel model, bool positional)
             }
         }
     }
+
+    /// <summary>
+    /// Adds the replacement of each row to <paramref name="batch"/> (PostgreSQL), in order, and returns how many;
+    /// <paramref name="factory"/> is a command of the batch's provider that makes the parameters. A replacement that changes
+    /// no row fails the batch on the server (<see cref="StaleRowOf"/>).
+    /// </summary>
+    public int AddTo(DbBatch batch, DbCommand factory, IEnumerable<WriteRow> rows)
+    {
+        var added = 0;
+        foreach (var row in rows)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = TableOf(row).Sql;
+            foreach (var (column, value) in TableOf(row).Values(row))
+            {
+                command.Parameters.Add(column.Parameter(factory, "", value));
+            }
+            batch.BatchCommands.Add(command);
+            added++;
+        }
+        return added;
+    }
+
+    /// <summary>
+    /// The <see cref="DbUpdateConcurrencyException"/> SaveChanges would have thrown, when <paramref name="error"/> is a
+    /// replacement's guard finding no row changed (its division by zero; the batch's other statements, plain inserts,
+    /// divide nothing); else null. Npgsql does not say which command of a batch failed.
+    /// </summary>
+    public static DbUpdateConcurrencyException? StaleRowOf(PostgresException error) =>
+        error.SqlState == PostgresErrorCodes.DivisionByZero
+            ? new DbUpdateConcurrencyException("A row to replace was changed or removed since it was read.", error)
+            : null;
+
+    private Table TableOf(WriteRow row) => _tables.GetOrAdd(row.Row.GetType(), type => new Table(model.FindEntityType(type)!, positional));
 
     private string Name(int n) => positional ? "" : $"@p{n}";
 
@@ -68,7 +98,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
             var sql = new StringBuilder("UPDATE \"").Append(Name).Append("\" SET ");
             sql.AppendJoin(", ", Set.Select(c => $"\"{c.Name}\" = {Next()}"));
             sql.Append(" WHERE ").AppendJoin(" AND ", Keys.Concat(Tokens).Select(c => $"\"{c.Name}\" = {Next()}"));
-            Sql = sql.ToString();
+            // PostgreSQL's statement checks its own count: 1 / 0 when the UPDATE changed no row fails the statement, and
+            // with it the transaction, on the server (the key is the table's primary key, so the count is 0 or 1).
+            Sql = positional ? $"WITH changed AS ({sql} RETURNING 1) SELECT 1 / count(*) FROM changed" : sql.ToString();
         }
 
         public string Name { get; }
@@ -80,5 +112,9 @@ internal sealed class RowUpdater(IModel model, bool positional)
         public ModelColumn[] Tokens { get; }
 
         public string Sql { get; }
+
+        /// <summary>The statement's parameters in order: each column with the row whose value it takes (the tokens: the expected row's).</summary>
+        public IEnumerable<(ModelColumn Column, object Row)> Values(WriteRow row) =>
+            Set.Concat(Keys).Select(c => (c, row.Row)).Concat(Tokens.Select(c => (c, row.Expected ?? row.Row)));
     }
 }

@@ -55,6 +55,14 @@ internal static class StorageErrors
     /// </summary>
     public static bool IsOutage(Exception error) => IsStorageFailure(error) && ViolationOf(error) == Violation.None;
 
+    /// <summary>
+    /// Whether the PostgreSQL server answered with an error of the statement or transaction (severity ERROR, not a FATAL
+    /// end of the session): it rolled the transaction back, so nothing of it committed, even when the error answered the
+    /// commit itself. Any other failure after a commit was sent leaves its outcome unknown.
+    /// </summary>
+    public static bool IsRefusal(Exception error) =>
+        Causes(error).OfType<PostgresException>().Any(e => e.InvariantSeverity == "ERROR");
+
     /// <summary>The database error behind <paramref name="error"/>, for log lines: the innermost database or I/O exception.</summary>
     public static Exception RootCause(Exception error) =>
         Causes(error).LastOrDefault(cause => cause is DbException or IOException or TimeoutException) ?? error;

@@ -27,6 +27,14 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
 
     private protected abstract SiloDatabase Database { get; }
 
+    /// <summary>
+    /// Whether the held batch commits once the hold is released, after the kill. SQLite: no (its writer died with the
+    /// silo). PostgreSQL: yes, for a batch of plain rows is sent whole in one round trip, no COMMIT of its own: the server
+    /// has all of it, runs the rest once the hold lets go and commits at the batch's end, its answer lost (the outcome the
+    /// killed silo never reported, as a COMMIT sent before a kill). Rows and checkpoint still commit together.
+    /// </summary>
+    private protected abstract bool HeldBatchCommitsAfterKill { get; }
+
     /// <summary>From now on an insert into the messenger table that would make it hold more than <paramref name="stored"/>
     /// rows (those of its own transaction included) waits inside its transaction until <see cref="ReleaseInsertsAsync"/>.</summary>
     protected abstract Task HoldInsertsAsync(int stored);
@@ -56,10 +64,10 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
         await ReleaseInsertsAsync();
         await using (var db = OpenDatabase())
         {
-            // The batch was under way, half its rows inserted, and never committed: nothing of it is stored.
-            Assert.Equal(0, await db.Messengers.CountAsync());
+            // The batch was under way, half its rows inserted, when the silo died: all of it or nothing is stored.
+            Assert.Equal(HeldBatchCommitsAfterKill ? BatchSize : 0, await db.Messengers.CountAsync());
         }
-        Assert.Equal(0, await CheckpointAsync());
+        Assert.Equal(HeldBatchCommitsAfterKill ? BatchSize : 0, await CheckpointAsync());
 
         await AllConsumedOnceAfterRestartAsync(database, sent);
     }
@@ -75,11 +83,12 @@ public abstract class ConsumerBatchCrashTests : IAsyncLifetime
             await silo.KillAsync();
         }
         await ReleaseInsertsAsync();
-        // Killed after the first batch committed: all its rows and its checkpoint are stored, nothing of the next one.
-        Assert.Equal(BatchSize, await CheckpointAsync());
+        // Killed after the first batch committed: all its rows and its checkpoint are stored, and all or nothing of the next one.
+        var stored = HeldBatchCommitsAfterKill ? 2 * BatchSize : BatchSize;
+        Assert.Equal(stored, await CheckpointAsync());
         await using (var db = OpenDatabase())
         {
-            Assert.Equal(BatchSize, await db.Messengers.CountAsync());
+            Assert.Equal(stored, await db.Messengers.CountAsync());
         }
 
         await AllConsumedOnceAfterRestartAsync(database, sent);
@@ -153,6 +162,8 @@ public sealed class SqliteConsumerBatchCrashTests : ConsumerBatchCrashTests
     private const int SpinRows = 1000;
     private protected override SiloDatabase Database { get; } = new SqliteSiloDatabase("nsms-batch-crash-");
 
+    private protected override bool HeldBatchCommitsAfterKill => false;
+
     private string File => ((SqliteSiloDatabase)Database).File;
 
     protected override async Task HoldInsertsAsync(int stored)
@@ -204,6 +215,8 @@ public sealed class PostgresConsumerBatchCrashTests : ConsumerBatchCrashTests
     private Task _holding = Task.CompletedTask;
 
     private protected override SiloDatabase Database { get; } = new PostgresSiloDatabase("nsms_batch_crash_");
+
+    private protected override bool HeldBatchCommitsAfterKill => true;
 
     protected override async Task HoldInsertsAsync(int stored)
     {

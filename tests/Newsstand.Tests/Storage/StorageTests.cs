@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Newsstand.Data;
 using Newsstand.Errors;
 using Newsstand.Grains;
+using Newsstand.Messaging;
 using Newsstand.Records;
 using Newsstand.Tests.Infrastructure;
 using Newsstand.Workloads;
@@ -213,7 +214,7 @@ public abstract class StorageTests(IStorageFixture fixture)
         Assert.Equal([first, first + (2 * TableSchema.ChunkSize) + 3], read.Rows.Select(v => v.Id));
     }
 
-    private static VendorRecord Vendor(int id, int loginId) =>
+    private protected static VendorRecord Vendor(int id, int loginId) =>
         new(id, "Rep", "Doe", $"R{id}", new DateOnly(2022, 1, 1), $"Acct{id}", $"{id:D8}", new DateOnly(2022, 2, 1), loginId);
 
     /// <summary>A group commit writer of its own on the fixture's database, on <paramref name="scheduler"/>.</summary>
@@ -284,6 +285,39 @@ public sealed class PostgresStorageTests(PostgresFixture fixture) : StorageTests
         var warning = Assert.Single(lines, l => l.Contains("synchronous_commit", StringComparison.Ordinal));
         Assert.StartsWith("Warning:", warning, StringComparison.Ordinal);
         Assert.Equal(2, lines.Count(l => l.Contains("schema is up to date", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AGroupCommitOfPlainRowsIsOneRoundTripToTheServerWithOrWithoutAConditionalRow()
+    {
+        var loginId = Ids.Next();
+        await fixture.Grains.LoginOwner(loginId).AddAsync(new NewLogin(loginId, $"user{loginId}", "pw", 1));
+        var topic = "test-" + Guid.NewGuid().ToString("N")[..12];
+        await fixture.SiloService<NewsstandDb>().InsertAsync(new TopicCheckpoint(topic, 0, 0));
+        await using var context = fixture.OpenDatabase();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(context.Database.GetConnectionString());
+        await using var relay = CommitCutter.Start(direct.Host!, direct.Port);
+        await using var db = new NewsstandDb(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions
+        {
+            Postgres = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = relay.Port }.ToString(),
+        }), Microsoft.Extensions.Logging.Abstractions.NullLogger<NewsstandDb>.Instance, fixture.SiloService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var meter = new System.Diagnostics.Metrics.Meter("test.group-commit-round-trips");
+        await using var writer = new GroupCommitWriter(db.CreateContext, db.Catalog, db.Inserter, db.Updater, new DatabaseOptions(), TaskScheduler.Default,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, meter);
+        // The first commit opens the writer's connection (start-up and type loading take round trips of their own).
+        await writer.WriteAsync(Vendor(Ids.Next(), loginId), EntityState.Added);
+
+        var before = relay.RoundTrips;
+        await writer.WriteUnitAsync([new WriteRow(Vendor(Ids.Next(), loginId), EntityState.Added), new WriteRow(Vendor(Ids.Next(), loginId), EntityState.Added)]);
+        var insertsAlone = relay.RoundTrips - before;
+        before = relay.RoundTrips;
+        await writer.WriteUnitAsync([new WriteRow(Vendor(Ids.Next(), loginId), EntityState.Added),
+            new WriteRow(new TopicCheckpoint(topic, 0, 1), EntityState.Modified, new TopicCheckpoint(topic, 0, 0))]);
+        var withConditionalRow = relay.RoundTrips - before;
+
+        Assert.Equal((1, 1), (insertsAlone, withConditionalRow));
+        await using var check = fixture.OpenDatabase();
+        Assert.Equal(1, (await check.Set<TopicCheckpoint>().SingleAsync(c => c.Topic == topic)).Position);
     }
 
     /// <summary>Runs the silo's start-up migration against <paramref name="connection"/>, writing its log lines to <paramref name="lines"/>.</summary>
