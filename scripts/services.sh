@@ -55,7 +55,10 @@ start_redis() {
   ensure_command redis-server redis-server
   REDIS_PASSWORD="${REDIS_PASSWORD:-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}"
   REDIS_DIR="$(mktemp -d /tmp/nsms-redis.XXXXXX)"
-  printf 'requirepass %s\n' "$REDIS_PASSWORD" | redis-server - --port "$port" --bind 127.0.0.1 --save '' \
+  # A session of its own (setsid execs in place, so $! stays Redis): Ctrl+C signals the terminal's whole process group,
+  # and Redis, unlike the script's other background jobs, does not ignore SIGINT; it would go first, and the silos
+  # stopping after it could not leave the membership table. The caller stops it by PID (stop_redis), after the silos.
+  printf 'requirepass %s\n' "$REDIS_PASSWORD" | setsid redis-server - --port "$port" --bind 127.0.0.1 --save '' \
     --appendonly yes --dir "$REDIS_DIR" --daemonize no --loglevel warning >"${REDIS_LOG:-/dev/null}" 2>&1 &
   REDIS_PID=$!
   REDIS_CONNECTION="127.0.0.1:$port,password=$REDIS_PASSWORD"
