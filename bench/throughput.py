@@ -117,24 +117,25 @@ class Database:
         if self.sqlite_file:
             with sqlite3.connect(f"file:{self.sqlite_file}?mode=ro", uri=True, timeout=30) as connection:
                 return connection.execute(self.QUERY).fetchone()
-        out = subprocess.run(["psql", "-At", "-F", " ", self.postgres, "-c", self.QUERY], check=True, capture_output=True, text=True).stdout
-        return tuple(int(x) for x in out.split())
+        return tuple(int(x) for x in self._rows(self.QUERY)[0])
 
     def commits(self):
         """Transactions committed in the PostgreSQL database so far (its statistics, flushed about once a second); None on SQLite."""
         if self.sqlite_file:
             return None
-        out = subprocess.run(["psql", "-At", self.postgres, "-c", "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"],
-                             check=True, capture_output=True, text=True).stdout
-        return int(out)
+        return int(self._rows("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")[0][0])
 
     def write_statistics(self):
         """PostgreSQL's counts so far: commits, and per table the rows inserted, updated and fetched by index (for profiles)."""
         query = ("SELECT 'commits', xact_commit FROM pg_stat_database WHERE datname = current_database() UNION ALL "
                  "SELECT relname || ' ' || k, v FROM pg_stat_user_tables, LATERAL (VALUES ('inserted', n_tup_ins), "
                  "('updated', n_tup_upd), ('index scans', idx_scan), ('seq scans', seq_scan)) AS c(k, v)")
+        return {k: int(v or 0) for k, v in self._rows(query)}
+
+    def _rows(self, query):
+        """The rows of a query on the PostgreSQL database, each a list of its fields as text."""
         out = subprocess.run(["psql", "-At", "-F", "\t", self.postgres, "-c", query], check=True, capture_output=True, text=True).stdout
-        return {k: int(v or 0) for k, v in (line.split("\t") for line in out.splitlines() if line)}
+        return [line.split("\t") for line in out.splitlines() if line]
 
 
 class Allocations:

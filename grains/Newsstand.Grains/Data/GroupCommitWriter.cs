@@ -158,8 +158,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         catch (Exception error) when ((committing && !StorageErrors.IsRefusal(error)) || StorageErrors.IsOutage(error))
         {
             await CloseContextAsync();
-            // The server's refusal of a batch or a COMMIT rolled it back: nothing of it was stored.
-            Fail(batch, error, committing && !StorageErrors.IsRefusal(error));
+            Fail(batch, error, committing);
         }
         catch (Exception error) when (StorageErrors.ViolationOf(error) != StorageErrors.Violation.None || error is InvalidOperationException)
         {
@@ -311,7 +310,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private void Fail(List<PendingWrite> batch, Exception error, bool committing)
     {
         var cause = StorageErrors.RootCause(error);
-        if (committing)
+        // A failure once the commit was sent leaves its outcome unknown, unless the server refused it (an ERROR answer to
+        // the batch or to COMMIT rolled it back: nothing of it was stored).
+        var unknown = committing && !StorageErrors.IsRefusal(error);
+        if (unknown)
         {
             LogOutcomeUnknown(cause.GetType().Name, cause.Message, batch.Count);
         }
@@ -321,7 +323,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         foreach (var write in batch)
         {
-            write.Completion.TrySetException(committing
+            write.Completion.TrySetException(unknown
                 ? new CommitOutcomeUnknownException(StorageErrors.RetryAfterSeconds)
                 : new StorageUnavailableException(cause.GetType().Name, StorageErrors.RetryAfterSeconds));
         }

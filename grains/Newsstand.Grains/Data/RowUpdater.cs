@@ -58,9 +58,10 @@ internal sealed class RowUpdater(IModel model, bool positional)
         var added = 0;
         foreach (var row in rows)
         {
+            var table = TableOf(row);
             var command = batch.CreateBatchCommand();
-            command.CommandText = TableOf(row).Sql;
-            foreach (var (column, value) in TableOf(row).Values(row))
+            command.CommandText = table.Sql;
+            foreach (var (column, value) in table.Values(row))
             {
                 command.Parameters.Add(column.Parameter(factory, "", value));
             }
